@@ -1,0 +1,95 @@
+import { uniqueViolationConstraint, type Queryable } from '@glimpse/database';
+import { GlimpseError } from '@glimpse/errors';
+import { z } from 'zod';
+import { decoyHash, hashPassword, passwordMatches } from './passwords';
+import { invalidRefreshToken, issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './sessions';
+import { protectedProcedure, publicProcedure, router, type AuthContext } from './trpc';
+
+const email = z.string().trim().toLowerCase().pipe(z.email('expected an email address like name@example.com').max(254));
+const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.string().regex(/^[a-z0-9_]{3,30}$/, 'expected 3 to 30 letters, digits or underscores'));
+const password = z.string().min(8, 'expected at least 8 characters').max(256, 'expected at most 256 characters');
+
+interface UserRow {
+  id: string;
+  email: string;
+  username: string;
+  created_at: Date;
+}
+
+const toUser = (row: UserRow) => ({ id: row.id, email: row.email, username: row.username, createdAt: row.created_at.toISOString() });
+export type User = ReturnType<typeof toUser>;
+
+async function issueSession(ctx: AuthContext, tx: Queryable, user: UserRow) {
+  const refreshToken = await issueRefreshToken(tx, user.id, ctx.refreshTokenTtlDays);
+  return { user, refreshToken };
+}
+
+async function respond(ctx: AuthContext, user: UserRow, refreshToken: string) {
+  const access = await ctx.signer.sign({ id: user.id, username: user.username });
+  return { user: toUser(user), accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString(), refreshToken };
+}
+
+export const authRouter = router({
+  signup: publicProcedure.input(z.object({ email, username, password })).mutation(async ({ ctx, input }) => {
+    ctx.attemptLimiter.take(ctx.clientIp, 'sign-up');
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
+        const [row] = await tx.query<UserRow>(
+          'INSERT INTO users (email, username, password_hash) VALUES ($1, $2, $3) RETURNING id, email, username, created_at',
+          [input.email, input.username, passwordHash],
+        );
+        return issueSession(ctx, tx, row!);
+      });
+      ctx.logger.info({ userId: user.id }, 'user signed up');
+      return respond(ctx, user, refreshToken);
+    } catch (error) {
+      const constraint = uniqueViolationConstraint(error);
+      if (constraint?.includes('email')) throw new GlimpseError('EMAIL_TAKEN', 'An account with this email already exists; sign in instead.', 'email');
+      if (constraint?.includes('username')) throw new GlimpseError('USERNAME_TAKEN', `The username "${input.username}" is taken; choose another.`, 'username');
+      throw error;
+    }
+  }),
+
+  login: publicProcedure
+    .input(z.object({ login: z.string().trim().toLowerCase().min(1, 'enter your email or username'), password: z.string().min(1, 'enter your password') }))
+    .mutation(async ({ ctx, input }) => {
+      ctx.attemptLimiter.take(ctx.clientIp, 'sign-in');
+      const [row] = await ctx.db.query<UserRow & { password_hash: string }>(
+        'SELECT id, email, username, created_at, password_hash FROM users WHERE email = $1 OR username = $1',
+        [input.login],
+      );
+      const matches = await passwordMatches(row?.password_hash ?? (await decoyHash), input.password);
+      if (!row || !matches) throw new GlimpseError('INVALID_CREDENTIALS', 'Wrong email/username or password.');
+      const { user, refreshToken } = await ctx.db.transaction((tx) => issueSession(ctx, tx, row));
+      return respond(ctx, user, refreshToken);
+    }),
+
+  refresh: publicProcedure.input(z.object({ refreshToken: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const rotated = await ctx.db.transaction((tx) => rotateRefreshToken(tx, input.refreshToken, ctx.refreshTokenTtlDays));
+    if (!rotated.ok) {
+      if (rotated.reused) ctx.logger.warn('refresh token reused; its family was revoked');
+      throw invalidRefreshToken();
+    }
+    const [user] = await ctx.db.query<UserRow>('SELECT id, email, username, created_at FROM users WHERE id = $1', [rotated.userId]);
+    if (!user) throw invalidRefreshToken();
+    return respond(ctx, user, rotated.refreshToken);
+  }),
+
+  logout: publicProcedure.input(z.object({ refreshToken: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    await ctx.db.transaction((tx) => revokeRefreshToken(tx, input.refreshToken));
+    return { ok: true as const };
+  }),
+
+  me: protectedProcedure.query(async ({ ctx }) => {
+    const [user] = await ctx.db.query<UserRow>('SELECT id, email, username, created_at FROM users WHERE id = $1', [ctx.viewer.id]);
+    if (!user) throw new GlimpseError('INVALID_TOKEN', 'Your account no longer exists; sign in again.');
+    return toUser(user);
+  }),
+});
+
+export type AuthRouter = typeof authRouter;

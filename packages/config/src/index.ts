@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read once from the environment, validated, and passed down.
+ * Every app and worker reads the same variable names (12-factor); a variable an app
+ * does not use is simply ignored by it. Unset adapters fall back to embedded defaults.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const positiveInt = z.coerce.number().int().positive();
+const optionalUrl = z.url().optional();
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PUBLIC_URL: optionalUrl,
+  GLIMPSE_DATA_DIR: z.string().min(1).default('data'),
+
+  DATABASE_URL: optionalUrl,
+  DATABASE_READ_URL: optionalUrl,
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+
+  S3_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY: z.string().optional(),
+  S3_SECRET_KEY: z.string().optional(),
+  S3_BUCKET_UNPROCESSED: z.string().min(3).default('unprocessed'),
+  S3_BUCKET_PROCESSED: z.string().min(3).default('processed'),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+
+  AMQP_URL: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').optional(),
+
+  TYPESENSE_URL: optionalUrl,
+  TYPESENSE_API_KEY: z.string().optional(),
+  GORSE_URL: optionalUrl,
+  GORSE_API_KEY: z.string().optional(),
+
+  AUTH_PRIVATE_KEY: z.string().includes('PRIVATE KEY', { message: 'expected a PKCS8 PEM private key' }).optional(),
+  AUTH_JWKS_URL: optionalUrl,
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt.default(30),
+  STATIC_URL_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+
+  UPLOAD_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
+  UPLOAD_MAX_PIXELS: positiveInt.default(100_000_000),
+  WORKER_CONCURRENCY: positiveInt.default(2),
+  JOB_MAX_ATTEMPTS: positiveInt.default(5),
+  RECONCILE_AFTER_SECONDS: positiveInt.default(600),
+});
+
+export type GlimpseConfig = z.infer<typeof configSchema> & { dataDir: string };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws one error naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Record<keyof z.input<typeof configSchema>, string>> = {}): GlimpseConfig {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...env, ...overrides })) {
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const shown = raw[name] === undefined ? 'unset' : `got ${JSON.stringify(redact(name, raw[name]))}`;
+      return `  ${name}: ${issue.message} (${shown})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.GLIMPSE_DATA_DIR) };
+}
+
+function redact(name: string, value: string | undefined): string | undefined {
+  return /KEY|SECRET|PASSWORD|URL/.test(name) && value ? `${value.slice(0, 4)}…` : value;
+}
+
+/** Which adapters a config selects, for logs and /readyz. */
+export function describeAdapters(config: GlimpseConfig) {
+  return {
+    database: config.DATABASE_URL ? 'postgres' : 'pglite',
+    objectStorage: config.S3_ENDPOINT ? 's3' : 'filesystem',
+    jobQueue: config.AMQP_URL ? 'rabbitmq' : 'in-process',
+  } as const;
+}

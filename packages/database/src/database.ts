@@ -1,0 +1,54 @@
+/** The database capability: CockroachDB/PostgreSQL in production, PGlite embedded. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface TransactionOptions {
+  /** Upper bound on attempts when the database asks us to retry (SQLSTATE 40001). */
+  maxAttempts?: number;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs `work` in one SERIALIZABLE transaction and retries it, with backoff, when the
+   * database reports a serialization failure. `work` must therefore be safe to re-run:
+   * no outside side effects inside it.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export const isSerializationFailure = (error: unknown) => sqlState(error) === '40001';
+export const isUniqueViolation = (error: unknown) => sqlState(error) === '23505';
+
+export function uniqueViolationConstraint(error: unknown): string | undefined {
+  if (!isUniqueViolation(error)) return undefined;
+  const { constraint, detail, message } = error as { constraint?: string; detail?: string; message?: string };
+  return constraint ?? detail ?? message;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Retries `attempt` while it fails with SQLSTATE 40001, up to `maxAttempts`, with
+ * jittered exponential backoff. Any other error is thrown at once.
+ */
+export async function retrySerializable<T>(attempt: () => Promise<T>, maxAttempts = 8, baseDelayMs = 5): Promise<T> {
+  for (let tryNumber = 1; ; tryNumber++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isSerializationFailure(error) || tryNumber >= maxAttempts) throw error;
+      const delay = baseDelayMs * 2 ** (tryNumber - 1);
+      await sleep(delay / 2 + Math.random() * delay);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import type { Database } from './database';
+
+/**
+ * Schema migrations, in order. Rules that keep them safe on CockroachDB and PostgreSQL
+ * alike, and safe when several replicas start at once (no advisory locks exist on
+ * CockroachDB): one statement per entry, every statement idempotent (IF NOT EXISTS),
+ * UUID keys, no sequences, no LISTEN/NOTIFY.
+ */
+export const migrations: ReadonlyArray<{ id: string; statements: readonly string[] }> = [
+  {
+    id: '0001_core',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS users (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        email TEXT NOT NULL,
+        username TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        CONSTRAINT users_email_key UNIQUE (email),
+        CONSTRAINT users_username_key UNIQUE (username)
+      )`,
+      `CREATE TABLE IF NOT EXISTS refresh_tokens (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        family_id UUID NOT NULL,
+        token_hash TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        expires_at TIMESTAMPTZ NOT NULL,
+        used_at TIMESTAMPTZ,
+        revoked_at TIMESTAMPTZ,
+        CONSTRAINT refresh_tokens_hash_key UNIQUE (token_hash)
+      )`,
+      `CREATE INDEX IF NOT EXISTS refresh_tokens_family_idx ON refresh_tokens (family_id)`,
+      `CREATE TABLE IF NOT EXISTS images (
+        id UUID PRIMARY KEY,
+        owner_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        title TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL CHECK (visibility IN ('public', 'unlisted', 'private')),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'ready', 'failed')),
+        failure_reason TEXT,
+        tagging_status TEXT NOT NULL DEFAULT 'pending' CHECK (tagging_status IN ('pending', 'tagged', 'failed', 'skipped')),
+        original_key TEXT NOT NULL,
+        original_mime TEXT NOT NULL,
+        original_bytes INT8 NOT NULL,
+        width INT8,
+        height INT8,
+        animated BOOLEAN NOT NULL DEFAULT false,
+        placeholder TEXT,
+        dominant_color TEXT,
+        perceptual_hash TEXT,
+        camera JSONB,
+        variants JSONB NOT NULL DEFAULT '[]',
+        like_count INT8 NOT NULL DEFAULT 0,
+        view_count INT8 NOT NULL DEFAULT 0,
+        processing_attempts INT8 NOT NULL DEFAULT 0,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        ready_at TIMESTAMPTZ,
+        deleted_at TIMESTAMPTZ
+      )`,
+      `CREATE INDEX IF NOT EXISTS images_feed_idx ON images (status, visibility, created_at DESC, id DESC)`,
+      `CREATE INDEX IF NOT EXISTS images_owner_idx ON images (owner_id, created_at DESC, id DESC)`,
+      `CREATE TABLE IF NOT EXISTS image_tags (
+        image_id UUID NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        source TEXT NOT NULL CHECK (source IN ('user', 'machine')),
+        tag TEXT NOT NULL,
+        confidence REAL,
+        PRIMARY KEY (image_id, source, tag)
+      )`,
+      `CREATE INDEX IF NOT EXISTS image_tags_tag_idx ON image_tags (tag)`,
+      `CREATE TABLE IF NOT EXISTS likes (
+        user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        image_id UUID NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, image_id)
+      )`,
+      `CREATE INDEX IF NOT EXISTS likes_image_idx ON likes (image_id)`,
+      `CREATE TABLE IF NOT EXISTS outbox (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        queue TEXT NOT NULL,
+        payload JSONB NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        available_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        attempts INT8 NOT NULL DEFAULT 0,
+        last_error TEXT
+      )`,
+      `CREATE INDEX IF NOT EXISTS outbox_available_idx ON outbox (available_at)`,
+      `CREATE TABLE IF NOT EXISTS image_events (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        image_id UUID NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      `CREATE INDEX IF NOT EXISTS image_events_image_idx ON image_events (image_id, created_at)`,
+    ],
+  },
+];
+
+const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  id TEXT PRIMARY KEY,
+  applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`;
+
+/** Applies every migration not yet recorded; returns the ids it applied. */
+export async function migrate(db: Database): Promise<string[]> {
+  await db.query(ledger);
+  const done = new Set((await db.query<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id));
+  const applied: string[] = [];
+  for (const migration of migrations) {
+    if (done.has(migration.id)) continue;
+    for (const statement of migration.statements) await db.query(statement);
+    await db.query('INSERT INTO schema_migrations (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [migration.id]);
+    applied.push(migration.id);
+  }
+  return applied;
+}

@@ -1,0 +1,68 @@
+import pg from 'pg';
+import type { Database, Queryable, TransactionOptions } from './database';
+import { retrySerializable } from './database';
+
+export interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+  /** Statement timeout, so a stuck query fails instead of holding a pool slot forever. */
+  statementTimeoutMs?: number;
+}
+
+// CockroachDB's INT is 64-bit; every count and counter comes back as INT8. They stay far
+// below 2^53, so numbers are safe and keep both adapters returning the same shapes.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 && format !== 'binary') return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** CockroachDB or PostgreSQL over the PostgreSQL wire protocol, via a `pg` pool. */
+export function openPostgres(options: PostgresOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types: typeParsers,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    application_name: 'glimpse',
+  });
+  // An idle client losing its connection (database restart) must not crash the process;
+  // the pool discards it and the next query opens a fresh one.
+  pool.on('error', () => {});
+
+  return {
+    kind: 'postgres',
+    async query(sql, params) {
+      return (await pool.query(sql, params as unknown[] | undefined)).rows;
+    },
+    transaction<T>(work: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions) {
+      return retrySerializable(async () => {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+          const result = await work({
+            query: async (sql, params) => (await client.query(sql, params as unknown[] | undefined)).rows,
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          throw error;
+        } finally {
+          client.release(broken);
+        }
+      }, txOptions?.maxAttempts);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

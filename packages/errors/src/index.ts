@@ -1,0 +1,67 @@
+/**
+ * Domain errors with stable codes. Packages throw these; only the HTTP edge turns them
+ * into tRPC errors (see `apiErrorCode`), so the same error reads the same everywhere.
+ */
+
+/** The tRPC error code a domain error becomes at the edge. */
+export type ApiErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+const apiCodeByDomainCode = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  INVALID_TOKEN: 'UNAUTHORIZED',
+  NOT_SIGNED_IN: 'UNAUTHORIZED',
+  NOT_ALLOWED: 'FORBIDDEN',
+  USER_NOT_FOUND: 'NOT_FOUND',
+  IMAGE_NOT_FOUND: 'NOT_FOUND',
+  EMAIL_TAKEN: 'CONFLICT',
+  USERNAME_TAKEN: 'CONFLICT',
+  UPLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UPLOAD_EMPTY: 'BAD_REQUEST',
+  IMAGE_TOO_MANY_PIXELS: 'BAD_REQUEST',
+  UNSUPPORTED_IMAGE_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  IMAGE_UNDECODABLE: 'BAD_REQUEST',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  STORAGE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  DATABASE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  QUEUE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const satisfies Record<string, ApiErrorCode>;
+
+export type DomainErrorCode = keyof typeof apiCodeByDomainCode;
+
+export class GlimpseError extends Error {
+  override readonly name = 'GlimpseError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** The input field that was wrong, when there is one. */
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get apiCode(): ApiErrorCode {
+    return apiCodeByDomainCode[this.code];
+  }
+}
+
+export function isGlimpseError(error: unknown): error is GlimpseError {
+  return error instanceof GlimpseError;
+}
+
+/** Shorthands for the errors thrown most often. */
+export const notFound = (what: 'image' | 'user', id: string) =>
+  new GlimpseError(what === 'image' ? 'IMAGE_NOT_FOUND' : 'USER_NOT_FOUND', `No ${what} ${JSON.stringify(id)} exists, or you may not see it.`);
+
+export const invalidInput = (field: string, message: string) => new GlimpseError('INVALID_INPUT', `${field}: ${message}`, field);

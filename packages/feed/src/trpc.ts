@@ -1,0 +1,19 @@
+import type { Database } from '@glimpse/database';
+import type { ImageCatalogue } from '@glimpse/images';
+import { formatApiError, mapDomainErrors, requireViewer, type RequestContext } from '@glimpse/http-service';
+import { initTRPC } from '@trpc/server';
+
+export interface FeedDeps {
+  db: Database;
+  catalogue: ImageCatalogue;
+}
+
+export type FeedContext = RequestContext & FeedDeps;
+
+export const createContextInner = (deps: FeedDeps, request: RequestContext): FeedContext => ({ ...deps, ...request });
+
+const t = initTRPC.context<FeedContext>().create({ errorFormatter: formatApiError, isDev: false });
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { ...ctx, viewer: requireViewer(ctx.viewer) } }));

@@ -1,0 +1,96 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { TokenVerifier, Viewer } from '@glimpse/access-tokens';
+import { GlimpseError, isGlimpseError } from '@glimpse/errors';
+import type { Logger } from '@glimpse/logging';
+import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
+
+/** What every procedure of every service knows about the request. */
+export interface RequestContext {
+  /** The signed-in user, or null for an anonymous request. */
+  viewer: Viewer | null;
+  requestId: string;
+  clientIp: string;
+  logger: Logger;
+}
+
+export interface ProtectedContext extends RequestContext {
+  viewer: Viewer;
+}
+
+/** Reads the bearer token (if any) and request identity. An invalid token is refused, not ignored. */
+export async function readRequestContext(req: IncomingMessage, verifier: TokenVerifier, logger: Logger): Promise<RequestContext> {
+  const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
+  const clientIp = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() || req.socket.remoteAddress || 'unknown';
+  const authorization = headerValue(req, 'authorization');
+  let viewer: Viewer | null = null;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The Authorization header must be "Bearer <access token>".' });
+    try {
+      viewer = await verifier.verify(match[1]!);
+    } catch (error) {
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: error instanceof Error ? error.message : 'Invalid access token.' });
+    }
+  }
+  return { viewer, requestId, clientIp, logger: logger.child({ requestId }) };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Turns a domain error into the tRPC error a client sees; anything else passes through. */
+export function toApiError(error: unknown): unknown {
+  if (isGlimpseError(error)) return new TRPCError({ code: error.apiCode, message: error.message, cause: error });
+  if (error instanceof TRPCError && isGlimpseError(error.cause)) return toApiError(error.cause);
+  return error;
+}
+
+/**
+ * The middleware every service's base procedure uses: domain errors become tRPC codes
+ * at this edge and nowhere else.
+ */
+export async function mapDomainErrors<R extends { ok: boolean; error?: unknown }>(opts: { next: () => Promise<R> }): Promise<R> {
+  const result = await opts.next();
+  if (!result.ok) {
+    const mapped = toApiError(result.error);
+    if (mapped !== result.error) throw mapped;
+  }
+  return result;
+}
+
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (!viewer) throw new GlimpseError('NOT_SIGNED_IN', 'Sign in first: this needs an access token in the Authorization header.');
+  return viewer;
+}
+
+interface Issue {
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+  message: string;
+}
+
+/**
+ * Clients get a message a person can act on, the failing field for bad input, and never
+ * a stack trace. Unexpected errors are logged in full and reported by request id only.
+ */
+export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorShape; error: TRPCError; ctx?: RequestContext }) {
+  const issues = (error.cause as { issues?: Issue[] } | undefined)?.issues;
+  let message = error.message;
+  let field: string | undefined = isGlimpseError(error.cause) ? error.cause.field : undefined;
+  if (error.code === 'BAD_REQUEST' && Array.isArray(issues) && issues.length > 0) {
+    const describe = (issue: Issue) => {
+      const path = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    };
+    message = issues.map(describe).join('; ');
+    field = (issues[0]!.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.') || undefined;
+  }
+  if (error.code === 'INTERNAL_SERVER_ERROR') {
+    ctx?.logger.error({ err: error.cause ?? error }, 'unexpected error');
+    message = `Something went wrong on our side (request ${ctx?.requestId ?? 'unknown'}); it has been logged.`;
+  }
+  const { stack: _stack, ...data } = shape.data;
+  return { ...shape, message, data: { ...data, field, requestId: ctx?.requestId } };
+}

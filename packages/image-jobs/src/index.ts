@@ -1,0 +1,1 @@
+export { createProcessImageHandler, type ProcessImageDeps, type ProcessImagePayload } from './process-image';

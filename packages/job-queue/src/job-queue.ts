@@ -1,0 +1,83 @@
+/** The job queue capability: RabbitMQ in production, an in-process durable queue embedded. */
+
+/** The queues of the pipeline, in the order an image passes through them. */
+export const QUEUES = {
+  processImages: 'process-images',
+  tagImages: 'tag-images',
+  indexImages: 'index-images',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface Job<Payload = unknown> {
+  id: string;
+  queue: string;
+  payload: Payload;
+  /** 1 on first delivery, counting every retry and redelivery after a crash. */
+  attempt: number;
+  maxAttempts: number;
+  /** When this attempt throws, the job goes to the dead-letter queue instead of being retried. */
+  isLastAttempt: boolean;
+}
+
+/** Resolving acknowledges the job; throwing retries it with backoff, then dead-letters it. */
+export type JobHandler<Payload = unknown> = (job: Job<Payload>) => Promise<void>;
+
+export interface ConsumeOptions {
+  /** Jobs handled at once by this consumer (RabbitMQ prefetch). */
+  concurrency: number;
+  maxAttempts: number;
+  /** Delay before retry number `attempt` (1-based) is delivered. */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+export interface Consumer {
+  /** Stops taking new jobs and resolves when the jobs already taken are settled. */
+  stop(): Promise<void>;
+}
+
+export interface DeadLetter {
+  id: string;
+  queue: string;
+  payload: unknown;
+  attempts: number;
+  reason: string;
+  deadAt: string;
+}
+
+export interface QueueDepth {
+  ready: number;
+  delayed: number;
+  inFlight: number;
+  dead: number;
+}
+
+export interface PublishOptions {
+  /** Stable id; the outbox passes its row id so a re-published job is recognisable. */
+  id?: string;
+}
+
+export interface JobQueue {
+  readonly kind: 'in-process' | 'rabbitmq';
+  /** Resolves once the queue has durably accepted the job (publisher confirm). */
+  publish(queue: string, payload: unknown, options?: PublishOptions): Promise<void>;
+  consume<Payload>(queue: string, handler: JobHandler<Payload>, options: ConsumeOptions): Consumer;
+  deadLetters(queue: string): Promise<DeadLetter[]>;
+  /** Moves every dead letter of `queue` back to it with a fresh attempt count; returns how many. */
+  redrive(queue: string): Promise<number>;
+  depth(queue: string): Promise<QueueDepth>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** 1s, 2s, 4s … capped at one minute, with jitter so retries of a burst spread out. */
+export function exponentialBackoff(baseMs = 1_000, capMs = 60_000) {
+  return (attempt: number) => {
+    const delay = Math.min(capMs, baseMs * 2 ** (attempt - 1));
+    return Math.round(delay * (0.75 + Math.random() * 0.5));
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

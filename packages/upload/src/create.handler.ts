@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { GlimpseError } from '@glimpse/errors';
+import { inspectUpload } from '@glimpse/image-processing';
+import { parseUserTags, recordImageEvent } from '@glimpse/images';
+import { QUEUES } from '@glimpse/job-queue';
+import { enqueueJob } from '@glimpse/outbox';
+import type { ProtectedContext } from '@glimpse/http-service';
+import { createFieldsSchema } from './create.schema';
+import type { UploadContext } from './trpc';
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * Accepts one upload. Everything that can refuse it (size, type sniffed from the bytes,
+ * pixel count) runs before anything is stored. Then the original is written (blob before
+ * row), and the image row and its processing job commit in one transaction (outbox).
+ */
+export async function createUpload(ctx: UploadContext & ProtectedContext, form: FormData) {
+  ctx.uploadLimiter.take(ctx.viewer.id, 'upload');
+  const file = form.get('file');
+  if (!(file instanceof Blob)) throw new GlimpseError('INVALID_INPUT', 'file: attach the image as the multipart field "file"', 'file');
+  if (file.size > ctx.limits.maxBytes) {
+    throw new GlimpseError('UPLOAD_TOO_LARGE', `file: ${megabytes(file.size)} is over the ${megabytes(ctx.limits.maxBytes)} limit`, 'file');
+  }
+  const fields = createFieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([key]) => key !== 'file')));
+  if (!fields.success) {
+    const issue = fields.error.issues[0]!;
+    throw new GlimpseError('INVALID_INPUT', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
+  }
+  const tags = parseUserTags(fields.data.tags);
+  const bytes = Buffer.from(await file.arrayBuffer());
+  const inspected = await inspectUpload(bytes, { maxPixels: ctx.limits.maxPixels });
+
+  const imageId = randomUUID();
+  const originalKey = `originals/${imageId}`;
+  try {
+    await ctx.storage.putObject(ctx.buckets.unprocessed, originalKey, bytes, inspected.mimeType);
+  } catch (error) {
+    ctx.logger.error({ err: error, imageId }, 'upload: storing the original failed');
+    throw new GlimpseError('STORAGE_UNAVAILABLE', 'Image storage is unavailable right now; nothing was saved. Try again shortly.', undefined, { cause: error });
+  }
+
+  const title = fields.data.title ?? (file instanceof File ? file.name.replace(/\.[^.]+$/, '').slice(0, 200) : '');
+  try {
+    await ctx.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO images (id, owner_id, title, description, visibility, status, original_key, original_mime, original_bytes, width, height, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $11)`,
+        [imageId, ctx.viewer.id, title, fields.data.description ?? '', fields.data.visibility, originalKey, inspected.mimeType, bytes.length, inspected.width, inspected.height, new Date()],
+      );
+      for (const tag of tags) await tx.query(`INSERT INTO image_tags (image_id, source, tag) VALUES ($1, 'user', $2)`, [imageId, tag]);
+      await recordImageEvent(tx, imageId, 'uploaded', `${inspected.format} ${inspected.width}x${inspected.height}, ${bytes.length} bytes`);
+      await enqueueJob(tx, QUEUES.processImages, { imageId });
+    });
+  } catch (error) {
+    // The row never committed: remove the original now (the sweeper would otherwise).
+    await ctx.storage.deleteObject(ctx.buckets.unprocessed, originalKey).catch(() => undefined);
+    throw error;
+  }
+  ctx.wakeRelay();
+  ctx.logger.info({ imageId, format: inspected.format, bytes: bytes.length }, 'upload accepted');
+  return { imageId, status: 'pending' as const };
+}

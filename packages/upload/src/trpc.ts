@@ -1,0 +1,26 @@
+import type { Database } from '@glimpse/database';
+import type { ImageCatalogue } from '@glimpse/images';
+import { formatApiError, mapDomainErrors, requireViewer, type RequestContext, type createRateLimiter } from '@glimpse/http-service';
+import type { ObjectStorage } from '@glimpse/object-storage';
+import { initTRPC } from '@trpc/server';
+
+export interface UploadDeps {
+  db: Database;
+  storage: ObjectStorage;
+  buckets: { unprocessed: string; processed: string };
+  catalogue: ImageCatalogue;
+  /** Nudges the outbox relay after a commit that queued work. */
+  wakeRelay: () => void;
+  limits: { maxBytes: number; maxPixels: number };
+  uploadLimiter: ReturnType<typeof createRateLimiter>;
+}
+
+export type UploadContext = RequestContext & UploadDeps;
+
+export const createContextInner = (deps: UploadDeps, request: RequestContext): UploadContext => ({ ...deps, ...request });
+
+const t = initTRPC.context<UploadContext>().create({ errorFormatter: formatApiError, isDev: false });
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { ...ctx, viewer: requireViewer(ctx.viewer) } }));
