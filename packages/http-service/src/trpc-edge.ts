@@ -4,6 +4,8 @@ import type { TokenVerifier, Viewer } from '@glimpse/access-tokens';
 import { GlimpseError, isGlimpseError } from '@glimpse/errors';
 import type { Logger } from '@glimpse/logging';
 import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { ServerResponse } from 'node:http';
 
 /** What every procedure of every service knows about the request. */
 export interface RequestContext {
@@ -87,10 +89,20 @@ export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorS
     message = issues.map(describe).join('; ');
     field = (issues[0]!.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.') || undefined;
   }
+  if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') message = 'The request body is larger than this endpoint accepts.';
   if (error.code === 'INTERNAL_SERVER_ERROR') {
     ctx?.logger.error({ err: error.cause ?? error }, 'unexpected error');
     message = `Something went wrong on our side (request ${ctx?.requestId ?? 'unknown'}); it has been logged.`;
   }
   const { stack: _stack, ...data } = shape.data;
   return { ...shape, message, data: { ...data, field, requestId: ctx?.requestId } };
+}
+
+/**
+ * Answers in tRPC's error shape without running a procedure: for refusals that must
+ * happen before the body is read (an upload whose declared size is over the limit).
+ */
+export function sendApiError(res: ServerResponse, code: TRPC_ERROR_CODE_KEY, httpStatus: number, message: string, extra: Record<string, unknown> = {}) {
+  res.writeHead(httpStatus, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
+  res.end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, ...extra } } }));
 }

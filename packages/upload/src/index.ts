@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { readRequestContext, type Route } from '@glimpse/http-service';
+import { readRequestContext, sendApiError, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -22,5 +22,19 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
     maxBodySize: deps.limits.maxBytes + FORM_OVERHEAD_BYTES,
     createContext: async ({ req }) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
   });
-  return [{ prefix: UPLOAD_PREFIX, handler }];
+  const limitMb = (deps.limits.maxBytes / 1024 / 1024).toFixed(1);
+  return [
+    {
+      prefix: UPLOAD_PREFIX,
+      handler: (req, res) => {
+        // Refuse an oversized upload from its declared length, before reading a byte of it.
+        const declared = Number(req.headers['content-length'] ?? 0);
+        if (declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
+          const megabytes = (declared / 1024 / 1024).toFixed(1);
+          return sendApiError(res, 'PAYLOAD_TOO_LARGE', 413, `file: the upload is ${megabytes} MB, over the ${limitMb} MB limit`, { field: 'file' });
+        }
+        return handler(req, res);
+      },
+    },
+  ];
 }
