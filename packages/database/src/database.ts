@@ -8,8 +8,14 @@ export interface TransactionOptions {
   maxAttempts?: number;
 }
 
+export interface DatabaseStats {
+  /** Transactions re-run because the database reported a serialization failure. */
+  serializationRetries: number;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  readonly stats: DatabaseStats;
   /**
    * Runs `work` in one SERIALIZABLE transaction and retries it, with backoff, when the
    * database reports a serialization failure. `work` must therefore be safe to re-run:
@@ -41,12 +47,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Retries `attempt` while it fails with SQLSTATE 40001, up to `maxAttempts`, with
  * jittered exponential backoff. Any other error is thrown at once.
  */
-export async function retrySerializable<T>(attempt: () => Promise<T>, maxAttempts = 8, baseDelayMs = 5): Promise<T> {
+export async function retrySerializable<T>(attempt: () => Promise<T>, maxAttempts = 10, baseDelayMs = 5, stats?: DatabaseStats): Promise<T> {
   for (let tryNumber = 1; ; tryNumber++) {
     try {
       return await attempt();
     } catch (error) {
       if (!isSerializationFailure(error) || tryNumber >= maxAttempts) throw error;
+      if (stats) stats.serializationRetries++;
       const delay = baseDelayMs * 2 ** (tryNumber - 1);
       await sleep(delay / 2 + Math.random() * delay);
     }

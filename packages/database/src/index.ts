@@ -3,7 +3,7 @@ import type { Database } from './database';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
 
-export type { Database, Queryable, TransactionOptions } from './database';
+export type { Database, DatabaseStats, Queryable, TransactionOptions } from './database';
 export { isSerializationFailure, isUniqueViolation, retrySerializable, sqlState, uniqueViolationConstraint } from './database';
 export { migrate, migrations } from './migrations';
 export { openPglite } from './pglite';

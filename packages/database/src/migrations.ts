@@ -1,4 +1,5 @@
 import type { Database } from './database';
+import { sqlState } from './database';
 
 /**
  * Schema migrations, in order. Rules that keep them safe on CockroachDB and PostgreSQL
@@ -103,16 +104,36 @@ const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )`;
 
-/** Applies every migration not yet recorded; returns the ids it applied. */
+// Two replicas creating the same object at once can collide in the catalog even with
+// IF NOT EXISTS (PostgreSQL: 23505 on pg_type, 42P07 duplicate table; CockroachDB: 40001).
+// The statements are idempotent, so the answer is to run the statement again.
+const RACE_CODES = new Set(['23505', '42P07', '42710', '40001', '40P01']);
+
+async function runIdempotent(db: Database, statement: string, attempts = 8): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query(statement);
+      return;
+    } catch (error) {
+      if (!RACE_CODES.has(sqlState(error) ?? '') || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+/**
+ * Applies every migration not yet recorded; returns the ids this call applied. Safe to run
+ * from several replicas at once: every statement is idempotent and retried on a race.
+ */
 export async function migrate(db: Database): Promise<string[]> {
-  await db.query(ledger);
+  await runIdempotent(db, ledger);
   const done = new Set((await db.query<{ id: string }>('SELECT id FROM schema_migrations')).map((row) => row.id));
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.id)) continue;
-    for (const statement of migration.statements) await db.query(statement);
-    await db.query('INSERT INTO schema_migrations (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [migration.id]);
-    applied.push(migration.id);
+    for (const statement of migration.statements) await runIdempotent(db, statement);
+    const recorded = await db.query('INSERT INTO schema_migrations (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id', [migration.id]);
+    if (recorded.length > 0) applied.push(migration.id);
   }
   return applied;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Database, Queryable, TransactionOptions } from './database';
+import type { Database, DatabaseStats, Queryable, TransactionOptions } from './database';
 import { retrySerializable } from './database';
 
 /**
@@ -18,13 +18,17 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     (await runner.query<Row>(sql, params as unknown[] | undefined)).rows;
 
   let closed = false;
+  const stats: DatabaseStats = { serializationRetries: 0 };
   return {
+    stats,
     kind: 'pglite',
     query: (sql, params) => query(pg, sql, params),
     transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions) {
       return retrySerializable(
         () => pg.transaction((tx) => work({ query: (sql, params) => query(tx, sql, params) })),
         options?.maxAttempts,
+        undefined,
+        stats,
       );
     },
     async ping() {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, TransactionOptions } from './database';
+import type { Database, DatabaseStats, Queryable, TransactionOptions } from './database';
 import { retrySerializable } from './database';
 
 export interface PostgresOptions {
@@ -32,7 +32,9 @@ export function openPostgres(options: PostgresOptions): Database {
   // the pool discards it and the next query opens a fresh one.
   pool.on('error', () => {});
 
+  const stats: DatabaseStats = { serializationRetries: 0 };
   return {
+    stats,
     kind: 'postgres',
     async query(sql, params) {
       return (await pool.query(sql, params as unknown[] | undefined)).rows;
@@ -56,7 +58,7 @@ export function openPostgres(options: PostgresOptions): Database {
         } finally {
           client.release(broken);
         }
-      }, txOptions?.maxAttempts);
+      }, txOptions?.maxAttempts, undefined, stats);
     },
     async ping() {
       await pool.query('SELECT 1');

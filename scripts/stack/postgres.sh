@@ -1,0 +1,41 @@
+# PostgreSQL from Debian's packages, on 127.0.0.1 only, owned by the `postgres` user (it
+# refuses to run as root). Sourced by scripts/stack/*.sh; uses STACK_DIR and PG_PORT.
+: "${STACK_DIR:?}" "${PG_PORT:=55432}"
+PG_DATA="$STACK_DIR/postgres"
+PG_BIN=""
+
+pg_install() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$PG_BIN" ]; then
+    echo "stack: installing PostgreSQL from Debian's packages"
+    apt_install postgresql
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+}
+
+pg_as() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
+
+pg_start() {
+  pg_install
+  mkdir -p "$STACK_DIR"
+  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    mkdir -p "$PG_DATA" && { [ "$(id -u)" != 0 ] || chown postgres:postgres "$PG_DATA"; }
+    pg_as "$PG_BIN/initdb -D '$PG_DATA' -U postgres --auth=trust -E UTF8 >/dev/null"
+    # SERIALIZABLE by default, as on CockroachDB, so tests exercise the retry path.
+    cat >> "$PG_DATA/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DATA'
+default_transaction_isolation = 'serializable'
+max_connections = 200
+fsync = on
+CONF
+  fi
+  pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null" || { tail -20 "$PG_DATA/server.log"; return 1; }
+  pg_as "$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='glimpse'\"" | grep -q 1 \
+    || pg_as "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U postgres glimpse"
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/glimpse"
+}
+
+pg_stop() { [ -n "$PG_BIN" ] || pg_install; pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -m fast -w stop >/dev/null 2>&1" || true; }
+pg_restart() { pg_stop; pg_start; }
