@@ -59,7 +59,8 @@ describe('GET /static/image/{id}/{variant}.{ext}', () => {
       '/static/image/00000000-0000-4000-8000-000000000000/thumb.webp',
       `/static/image/${imageId}/huge.webp`,
       `/static/image/${imageId}/thumb.gif`,
-      '/static/image/../../etc/passwd',
+      '/static/image/..%2F..%2Fetc%2Fpasswd',
+      `/static/image/${imageId}/..%2F..%2Foriginals%2F${imageId}`,
     ]) {
       expect((await glimpse.get(path)).status, path).toBe(404);
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, migrations, type Database } from '@glimpse/database';
+import { migrate, migrations, type Database, type Queryable } from '@glimpse/database';
 
 /**
  * What every database adapter must do, run against each one (PGlite in `npm test`, real
@@ -16,7 +16,7 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
     });
     afterAll(() => db.close());
 
-    const newUser = async (tx = db) => {
+    const newUser = async (tx: Queryable = db) => {
       const tag = randomUUID().slice(0, 8);
       const [row] = await tx.query<{ id: string }>(
         `INSERT INTO users (email, username, password_hash) VALUES ($1, $2, 'x') RETURNING id`,

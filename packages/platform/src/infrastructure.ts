@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GlimpseConfig } from '@glimpse/config';
+import { migrate, openDatabase, type Database } from '@glimpse/database';
+import type { ReadinessCheck } from '@glimpse/http-service';
+import { createImageCatalogue, createUrlSigner, type ImageCatalogue, type UrlSigner } from '@glimpse/images';
+import { openJobQueue, type JobQueue } from '@glimpse/job-queue';
+import type { Logger } from '@glimpse/logging';
+import { openObjectStorage, type ObjectStorage } from '@glimpse/object-storage';
+
+/**
+ * The adapters an app needs, chosen by configuration: the production adapter when its
+ * variable is set, the embedded one otherwise. Code above this never knows which.
+ */
+export interface Infrastructure {
+  config: GlimpseConfig;
+  db: Database;
+  storage: ObjectStorage;
+  queue: JobQueue;
+  buckets: { unprocessed: string; processed: string };
+  urlSigner: UrlSigner;
+  catalogue: ImageCatalogue;
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+export async function openInfrastructure(config: GlimpseConfig, logger: Logger, options: { migrate?: boolean } = {}): Promise<Infrastructure> {
+  const embedded = !config.DATABASE_URL || !config.S3_ENDPOINT || !config.AMQP_URL;
+  if (embedded) mkdirSync(config.dataDir, { recursive: true });
+
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: config.DATABASE_POOL_SIZE });
+  if (options.migrate ?? !config.DATABASE_URL) {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+  }
+  const storage = openObjectStorage({ dataDir: config.dataDir });
+  const buckets = { unprocessed: config.S3_BUCKET_UNPROCESSED, processed: config.S3_BUCKET_PROCESSED };
+  await Promise.all([storage.ensureBucket(buckets.unprocessed), storage.ensureBucket(buckets.processed)]);
+  const queue = await openJobQueue({ dataDir: config.dataDir });
+  const urlSigner = createUrlSigner(config.STATIC_URL_SECRET ?? embeddedSecret(config.dataDir));
+
+  return {
+    config,
+    db,
+    storage,
+    queue,
+    buckets,
+    urlSigner,
+    catalogue: createImageCatalogue(urlSigner),
+    readiness: [
+      { name: 'database', check: () => db.ping() },
+      { name: 'objectStorage', check: () => storage.ping() },
+      { name: 'jobQueue', check: () => queue.ping() },
+    ],
+    async close() {
+      await queue.close();
+      await db.close();
+    },
+  };
+}
+
+/** Embedded mode keeps its URL-signing secret beside its data, so signed URLs survive restarts. */
+function embeddedSecret(dataDir: string): string {
+  const path = join(dataDir, 'keys', 'static-url-secret');
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    mkdirSync(join(dataDir, 'keys'), { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(path, secret, { mode: 0o600 });
+    return secret;
+  }
+}

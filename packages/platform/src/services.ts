@@ -1,0 +1,63 @@
+import { createLocalVerifier, createRemoteVerifier, createTokenSigner, loadSigningKey, type TokenSigner, type TokenVerifier } from '@glimpse/access-tokens';
+import { createAuthRoutes } from '@glimpse/auth';
+import { ConfigError, type GlimpseConfig } from '@glimpse/config';
+import { createFeedRoutes } from '@glimpse/feed';
+import { createRateLimiter, type Route } from '@glimpse/http-service';
+import { createProcessImageHandler } from '@glimpse/image-jobs';
+import { QUEUES, exponentialBackoff, type Consumer } from '@glimpse/job-queue';
+import type { Logger } from '@glimpse/logging';
+import type { OutboxRelay } from '@glimpse/outbox';
+import { createStaticImageRoutes } from '@glimpse/static-images';
+import { createUploadRoutes } from '@glimpse/upload';
+import type { Infrastructure } from './infrastructure';
+
+/**
+ * One builder per service, shared by the all-in-one gateway and the standalone apps, so
+ * both run the same wiring and differ only in which builders they call.
+ */
+
+/** The auth service's signer: AUTH_PRIVATE_KEY in production, a key kept in the data dir embedded. */
+export function createSigner(config: GlimpseConfig): TokenSigner {
+  return createTokenSigner(loadSigningKey({ privateKeyPem: config.AUTH_PRIVATE_KEY, dataDir: config.dataDir }), config.ACCESS_TOKEN_TTL_SECONDS);
+}
+
+/** How a service other than auth checks access tokens: the auth service's JWKS, or the key itself. */
+export async function createVerifier(config: GlimpseConfig, signer?: TokenSigner): Promise<TokenVerifier> {
+  if (signer) return createLocalVerifier(await signer.jwks());
+  if (config.AUTH_JWKS_URL) return createRemoteVerifier(config.AUTH_JWKS_URL);
+  if (config.AUTH_PRIVATE_KEY) return createLocalVerifier(await createSigner(config).jwks());
+  throw new ConfigError('Invalid configuration:\n  AUTH_JWKS_URL: expected the auth service JWKS URL, e.g. http://auth:8080/.well-known/jwks.json (unset)');
+}
+
+export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier: TokenVerifier, logger: Logger): Route[] {
+  const deps = { db: infra.db, signer, refreshTokenTtlDays: infra.config.REFRESH_TOKEN_TTL_DAYS, attemptLimiter: createRateLimiter({ limit: 30, windowMs: 60_000 }) };
+  return createAuthRoutes(deps, verifier, logger);
+}
+
+export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
+  const { db, storage, buckets, catalogue, config } = infra;
+  const deps = {
+    db,
+    storage,
+    buckets,
+    catalogue,
+    wakeRelay: relay.wake,
+    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS },
+    uploadLimiter: createRateLimiter({ limit: 600, windowMs: 60_000 }),
+  };
+  return createUploadRoutes(deps, verifier, logger);
+}
+
+export function feedRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue }, verifier, logger);
+}
+
+export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+  return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier, logger });
+}
+
+export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Consumer {
+  const { db, storage, buckets, queue, config } = infra;
+  const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS });
+  return queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
+}
