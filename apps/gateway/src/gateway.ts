@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { GlimpseConfig } from '@glimpse/config';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { startOutboxRelay } from '@glimpse/outbox';
-import { authRoutes, createSigner, createVerifier, feedRoutes, startImageProcessor, startService, staticImageRoutes, uploadRoutes, type RunningService } from '@glimpse/platform';
+import { authRoutes, createSigner, createVerifier, feedRoutes, startImageProcessor, startMaintenance, startService, staticImageRoutes, uploadRoutes, type RunningService } from '@glimpse/platform';
 
 export type Gateway = RunningService;
 
@@ -21,6 +21,7 @@ export function startGateway(config: GlimpseConfig, options: { logger?: Logger; 
     const verifier = await createVerifier(config, signer);
     const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
     const processor = startImageProcessor(infra, logger, options.retryDelayMs);
+    const stopMaintenance = startMaintenance(infra, logger);
     relay.wake();
     return {
       routes: [
@@ -31,6 +32,7 @@ export function startGateway(config: GlimpseConfig, options: { logger?: Logger; 
       ],
       webRoot: existsSync(webRoot) ? webRoot : undefined,
       async stop() {
+        stopMaintenance();
         await processor.stop();
         await relay.stop();
       },

@@ -3,7 +3,7 @@ import { createAuthRoutes } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, type Route } from '@glimpse/http-service';
-import { createProcessImageHandler } from '@glimpse/image-jobs';
+import { createProcessImageHandler, reconcileStuckImages, sweepOrphans } from '@glimpse/image-jobs';
 import { QUEUES, exponentialBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { OutboxRelay } from '@glimpse/outbox';
@@ -60,4 +60,23 @@ export function startImageProcessor(infra: Infrastructure, logger: Logger, retry
   const { db, storage, buckets, queue, config } = infra;
   const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS });
   return queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
+}
+
+/**
+ * Periodic upkeep that runs wherever images are processed: re-enqueue images stuck past
+ * RECONCILE_AFTER_SECONDS every minute, sweep orphans every hour. Returns a stop function.
+ */
+export function startMaintenance(infra: Infrastructure, logger: Logger): () => void {
+  const reconcile = setInterval(() => {
+    reconcileStuckImages(infra.db, infra.config.RECONCILE_AFTER_SECONDS, logger).catch((error: unknown) => logger.warn({ err: error }, 'reconcile pass failed'));
+  }, 60_000);
+  const sweep = setInterval(() => {
+    sweepOrphans({ ...infra, logger }).catch((error: unknown) => logger.warn({ err: error }, 'sweep pass failed'));
+  }, 3_600_000);
+  reconcile.unref();
+  sweep.unref();
+  return () => {
+    clearInterval(reconcile);
+    clearInterval(sweep);
+  };
 }

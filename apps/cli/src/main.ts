@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@glimpse/config';
+import { migrate } from '@glimpse/database';
+import { reconcileStuckImages, redriveDeadLetters, sweepOrphans } from '@glimpse/image-jobs';
+import { QUEUES } from '@glimpse/job-queue';
+import { createLogger } from '@glimpse/logging';
+import { openInfrastructure } from '@glimpse/platform';
+
+const usage = `glimpse <command> [options]
+
+Commands:
+  migrate                 apply database migrations (waits up to --wait seconds for the database)
+  reconcile [--older 600] re-enqueue images stuck in pending/processing for longer than N seconds
+  sweep [--grace 3600]    remove orphaned objects and purge deleted rows older than N seconds
+  redrive [--queue Q]     return dead-lettered jobs to their queue (default process-images)
+  dead-letters [--queue Q] list dead-lettered jobs with their reasons
+
+Configuration comes from the same environment variables as the services (see README).
+In embedded mode (no DATABASE_URL), stop \`npm start\` first: the embedded database has one owner.`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    wait: { type: 'string', default: '120' },
+    older: { type: 'string' },
+    grace: { type: 'string', default: '3600' },
+    queue: { type: 'string', default: QUEUES.processImages },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+const command = positionals[0];
+if (!command || values.help) {
+  console.log(usage);
+  process.exit(command || values.help ? 0 : 2);
+}
+
+const logger = createLogger(`cli-${command}`);
+const seconds = (name: string, value: string | undefined, fallback: number) => {
+  const parsed = value === undefined ? fallback : Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    console.error(`--${name}: expected a number of seconds, got ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return parsed;
+};
+
+async function openWhenReachable(config: ReturnType<typeof loadConfig>, waitSeconds: number) {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openInfrastructure(config, logger, { migrate: false });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, 'waiting for dependencies');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 500 * attempt)));
+    }
+  }
+}
+
+try {
+  const config = loadConfig();
+  const infra = await openWhenReachable(config, seconds('wait', values.wait, 120));
+  try {
+    switch (command) {
+      case 'migrate': {
+        const applied = await migrate(infra.db);
+        console.log(applied.length ? `applied ${applied.join(', ')}` : 'database already up to date');
+        break;
+      }
+      case 'reconcile': {
+        const ids = await reconcileStuckImages(infra.db, seconds('older', values.older, config.RECONCILE_AFTER_SECONDS), logger);
+        console.log(`re-enqueued ${ids.length} stuck image(s)`);
+        break;
+      }
+      case 'sweep': {
+        const result = await sweepOrphans({ ...infra, logger }, seconds('grace', values.grace, 3600));
+        console.log(`removed ${result.orphanObjects.length} orphaned object(s), purged ${result.purgedImages.length} deleted image row(s)`);
+        break;
+      }
+      case 'redrive': {
+        console.log(`returned ${await redriveDeadLetters(infra.db, infra.queue, logger, values.queue)} dead letter(s) to ${values.queue}`);
+        break;
+      }
+      case 'dead-letters': {
+        const letters = await infra.queue.deadLetters(values.queue!);
+        for (const letter of letters) console.log(`${letter.id}\t${letter.attempts} attempts\t${JSON.stringify(letter.payload)}\t${letter.reason}`);
+        console.log(`${letters.length} dead letter(s) in ${values.queue}`);
+        break;
+      }
+      default:
+        console.error(`unknown command ${JSON.stringify(command)}\n\n${usage}`);
+        process.exitCode = 2;
+    }
+  } finally {
+    await infra.close();
+  }
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  logger.fatal({ err: error }, `${command} failed`);
+  process.exit(1);
+}

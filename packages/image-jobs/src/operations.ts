@@ -1,0 +1,99 @@
+import type { Database } from '@glimpse/database';
+import { recordImageEvent } from '@glimpse/images';
+import { QUEUES, type JobQueue } from '@glimpse/job-queue';
+import type { Logger } from '@glimpse/logging';
+import type { ObjectStorage } from '@glimpse/object-storage';
+import { enqueueJob } from '@glimpse/outbox';
+
+/**
+ * Re-enqueues images stuck in a non-terminal state for longer than `olderThanSeconds`
+ * (a job lost to a bug or an operator purging a queue). Idempotent workers make a
+ * duplicate harmless. Returns the ids it re-enqueued.
+ */
+export async function reconcileStuckImages(db: Database, olderThanSeconds: number, logger: Logger): Promise<string[]> {
+  const stuck = await db.query<{ id: string; status: string }>(
+    `SELECT i.id, i.status FROM images i
+     WHERE i.status IN ('pending', 'processing') AND i.deleted_at IS NULL
+       AND i.updated_at < now() - ($1 * interval '1 second')
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.queue = $2 AND o.payload->>'imageId' = i.id::text)
+     LIMIT 1000`,
+    [olderThanSeconds, QUEUES.processImages],
+  );
+  for (const image of stuck) {
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE images SET updated_at = now() WHERE id = $1`, [image.id]);
+      await recordImageEvent(tx, image.id, 'reconciled', `was ${image.status} for over ${olderThanSeconds} s`);
+      await enqueueJob(tx, QUEUES.processImages, { imageId: image.id });
+    });
+    logger.warn({ imageId: image.id, status: image.status }, 'reconcile: re-enqueued a stuck image');
+  }
+  return stuck.map((image) => image.id);
+}
+
+export interface SweepResult {
+  orphanObjects: string[];
+  purgedImages: string[];
+}
+
+const IMAGE_ID = /^(?:originals|images)\/([0-9a-f-]{36})(?:\/|$)/;
+
+/**
+ * Removes what a crash can leave behind: objects no live row points to (an upload whose
+ * row never committed; variants of a deleted image) and rows deleted but not yet purged.
+ * Objects younger than `graceSeconds` are left alone: their row may be committing now.
+ */
+export async function sweepOrphans(
+  deps: { db: Database; storage: ObjectStorage; buckets: { unprocessed: string; processed: string }; logger: Logger },
+  graceSeconds = 3600,
+): Promise<SweepResult> {
+  const { db, storage, buckets, logger } = deps;
+  const result: SweepResult = { orphanObjects: [], purgedImages: [] };
+
+  const purgeable = await db.query<{ id: string }>(`SELECT id FROM images WHERE deleted_at IS NOT NULL AND deleted_at < now() - ($1 * interval '1 second')`, [graceSeconds]);
+  for (const { id } of purgeable) {
+    await db.query('DELETE FROM images WHERE id = $1', [id]);
+    result.purgedImages.push(id);
+  }
+
+  const cutoff = Date.now() - graceSeconds * 1000;
+  for (const bucket of [buckets.unprocessed, buckets.processed]) {
+    const candidates = new Map<string, string[]>();
+    for await (const object of storage.listObjects(bucket)) {
+      const id = IMAGE_ID.exec(object.key)?.[1];
+      if (!id || object.lastModified.getTime() > cutoff) continue;
+      candidates.set(id, [...(candidates.get(id) ?? []), object.key]);
+    }
+    const ids = [...candidates.keys()];
+    for (let start = 0; start < ids.length; start += 500) {
+      const batch = ids.slice(start, start + 500);
+      const live = new Set((await db.query<{ id: string }>('SELECT id FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [batch])).map((row) => row.id));
+      for (const id of batch.filter((candidate) => !live.has(candidate))) {
+        for (const key of candidates.get(id)!) {
+          await storage.deleteObject(bucket, key);
+          result.orphanObjects.push(`${bucket}/${key}`);
+        }
+      }
+    }
+  }
+  if (result.orphanObjects.length || result.purgedImages.length) logger.info({ orphanObjects: result.orphanObjects.length, purgedImages: result.purgedImages.length }, 'sweep: removed leftovers');
+  return result;
+}
+
+/**
+ * Puts every dead-lettered processing job back on its queue, after resetting its image
+ * from `failed` to `pending` so the worker takes it up again. Returns how many.
+ */
+export async function redriveDeadLetters(db: Database, queue: JobQueue, logger: Logger, queueName: string = QUEUES.processImages): Promise<number> {
+  const letters = await queue.deadLetters(queueName);
+  for (const letter of letters) {
+    const imageId = (letter.payload as { imageId?: string } | null)?.imageId;
+    if (!imageId) continue;
+    await db.transaction(async (tx) => {
+      const reset = await tx.query(`UPDATE images SET status = 'pending', failure_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`, [imageId]);
+      if (reset.length) await recordImageEvent(tx, imageId, 'redriven', `dead-lettered after ${letter.attempts} attempts: ${letter.reason}`);
+    });
+  }
+  const moved = await queue.redrive(queueName);
+  logger.info({ queue: queueName, moved }, 'redrive: dead letters returned to their queue');
+  return moved;
+}
