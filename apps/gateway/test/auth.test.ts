@@ -29,7 +29,11 @@ describe('accounts over HTTP', () => {
 
   it('explains bad sign-up input field by field', async () => {
     const { auth } = glimpse.anonymous();
-    const result = await failure(auth.signup.mutate({ username: 'x', email: 'not-an-email', password: 'short' }));
+    const call = auth.signup.mutate({ username: 'x', email: 'not-an-email', password: 'short' });
+    const result = await failure(call);
+    await call.catch((error: { data: { fieldErrors: Record<string, string> } }) =>
+      expect(Object.keys(error.data.fieldErrors).sort()).toEqual(['email', 'password', 'username']),
+    );
     expect(result.code).toBe('BAD_REQUEST');
     expect(result.message).toMatch(/email: expected an email address/);
     expect(result.message).toMatch(/username: expected 3 to 30/);

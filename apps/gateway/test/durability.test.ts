@@ -44,7 +44,7 @@ describe('durability of the all-in-one', () => {
     const imageIds: string[] = [];
     for (let i = 0; i < 12; i++) {
       const form = new FormData();
-      form.set('file', new Blob([new Uint8Array(await noiseJpeg(1600, 1200))]), `burst-${i}.jpg`);
+      form.set('file', new Blob([new Uint8Array(await noiseJpeg(1200, 900))]), `burst-${i}.jpg`);
       const response = await fetch(`${first.url}/api/upload/create`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
       expect(response.status).toBe(200);
       imageIds.push(((await response.json()) as { result: { data: { imageId: string } } }).result.data.imageId);
@@ -61,7 +61,7 @@ describe('durability of the all-in-one', () => {
       )) as [{ count: number }];
       expect(notReadyBefore, 'the stop left no queued work, so this test proves nothing').toBeGreaterThan(0);
 
-      const owner = { ...second.signedIn(token), accessToken: token } as Parameters<typeof second.settle>[0];
+      const owner = second.signedIn(token);
       for (const imageId of imageIds) expect((await second.settle(owner, imageId, 60_000)).status).toBe('ready');
       const events = await second.gateway.infra.db.query<{ image_id: string; count: number }>(
         `SELECT image_id, count(*) AS count FROM image_events WHERE kind = 'ready' GROUP BY image_id`,
@@ -72,7 +72,7 @@ describe('durability of the all-in-one', () => {
     } finally {
       await second.stop({ keepData: true });
     }
-  });
+  }, 240_000);
 
   it('keeps accounts, images and sessions across a restart', async () => {
     const first = await startTestGateway({ GLIMPSE_DATA_DIR: dataDir });

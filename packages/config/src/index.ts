@@ -51,6 +51,18 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(2),
   JOB_MAX_ATTEMPTS: positiveInt.default(5),
   RECONCILE_AFTER_SECONDS: positiveInt.default(600),
+}).superRefine((config, context) => {
+  // Settings that only make sense together.
+  if (config.S3_ENDPOINT) {
+    for (const key of ['S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
+      if (!config[key]) context.addIssue({ code: 'custom', path: [key], message: 'required when S3_ENDPOINT is set' });
+    }
+  }
+  for (const key of ['S3_BUCKET_UNPROCESSED', 'S3_BUCKET_PROCESSED'] as const) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config[key])) {
+      context.addIssue({ code: 'custom', path: [key], message: 'expected an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens' });
+    }
+  }
 });
 
 export type GlimpseConfig = z.infer<typeof configSchema> & { dataDir: string };

@@ -41,7 +41,17 @@ const READINESS_TIMEOUT_MS = 2_000;
  */
 export function createServiceServer(options: ServiceServerOptions): ServiceServer {
   const { routes, readiness, metrics, logger } = options;
-  const web = options.webRoot ? sirv(options.webRoot, { single: true, etag: true, immutable: true, gzip: true, brotli: true }) : undefined;
+  // Hashed assets never change under their name; index.html must be revalidated every time.
+  const web = options.webRoot
+    ? sirv(options.webRoot, {
+        single: true,
+        etag: true,
+        gzip: true,
+        brotli: true,
+        setHeaders: (res, pathname) =>
+          res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      })
+    : undefined;
 
   async function readyReport() {
     const results = await Promise.all(

@@ -81,12 +81,18 @@ export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorS
   const issues = (error.cause as { issues?: Issue[] } | undefined)?.issues;
   let message = error.message;
   let field: string | undefined = isGlimpseError(error.cause) ? error.cause.field : undefined;
+  let fieldErrors: Record<string, string> | undefined = field ? { [field]: message.replace(`${field}: `, '') } : undefined;
   if (error.code === 'BAD_REQUEST' && Array.isArray(issues) && issues.length > 0) {
     const describe = (issue: Issue) => {
       const path = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
       return path ? `${path}: ${issue.message}` : issue.message;
     };
     message = issues.map(describe).join('; ');
+    fieldErrors = {};
+    for (const issue of issues) {
+      const path = (issue.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.') || 'input';
+      fieldErrors[path] ??= issue.message;
+    }
     field = (issues[0]!.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.') || undefined;
   }
   if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') message = 'The request body is larger than this endpoint accepts.';
@@ -95,7 +101,7 @@ export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorS
     message = `Something went wrong on our side (request ${ctx?.requestId ?? 'unknown'}); it has been logged.`;
   }
   const { stack: _stack, ...data } = shape.data;
-  return { ...shape, message, data: { ...data, field, requestId: ctx?.requestId } };
+  return { ...shape, message, data: { ...data, field, fieldErrors, requestId: ctx?.requestId } };
 }
 
 /**

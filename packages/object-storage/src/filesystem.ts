@@ -4,36 +4,58 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ByteRange, ListedObject, ObjectInfo, ObjectStorage } from './object-storage';
-import { ObjectNotFoundError, assertValidKey } from './object-storage';
+import { ObjectNotFoundError, assertValidBucket, assertValidKey, assertValidRange } from './object-storage';
 
 interface Sidecar {
   etag: string;
   contentType: string;
 }
 
+/** What a missing object looks like on disk: no file, or a directory (a prefix of other keys) in its place. */
+const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
 /**
  * Objects as files under `root/<bucket>/<key>`, with their content type and ETag in a
- * sidecar under `root/.meta/`. Writes go to a temporary file, are fsynced, then renamed,
- * so a crash never leaves a half-written object under its real name.
+ * sidecar under `root/.meta/`. Both are written to temporary files and fsynced before either
+ * is renamed into place, so a crash never leaves a half-written object under its real name,
+ * and the window in which sidecar and object disagree is two renames long.
  */
 export function createFilesystemStorage(root: string): ObjectStorage {
   const objectPath = (bucket: string, key: string) => {
+    assertValidBucket(bucket);
     assertValidKey(key);
     return join(root, bucket, key);
   };
-  const sidecarPath = (bucket: string, key: string) => join(root, '.meta', bucket, `${key}.json`);
+  const sidecarPath = (bucket: string, key: string) => {
+    assertValidBucket(bucket);
+    assertValidKey(key);
+    return join(root, '.meta', bucket, `${key}.json`);
+  };
 
-  async function writeDurably(path: string, data: Buffer | string) {
+  /** Writes and fsyncs `data` next to `path`; returns the temporary file's name. */
+  async function writeTemporary(path: string, data: Buffer | string): Promise<string> {
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${randomUUID()}.partial`;
     const handle = await open(temporary, 'w');
     try {
       await handle.writeFile(data);
       await handle.sync();
-    } finally {
+    } catch (error) {
+      // A full disk, say: leave nothing behind. (A crash leaves the .partial, which nothing reads.)
       await handle.close();
+      await rm(temporary, { force: true });
+      throw error;
     }
-    await rename(temporary, path);
+    await handle.close();
+    return temporary;
+  }
+
+  /** A rename is durable only once its directory is: without this a power cut could undo it. */
+  async function syncDirectories(directories: string[]) {
+    for (const directory of directories) {
+      const handle = await open(directory, 'r');
+      await handle.sync().finally(() => handle.close());
+    }
   }
 
   async function statObject(bucket: string, key: string): Promise<ObjectInfo | undefined> {
@@ -44,7 +66,7 @@ export function createFilesystemStorage(root: string): ObjectStorage {
       ]);
       return { size: info.size, lastModified: info.mtime, ...sidecar };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }
@@ -54,7 +76,7 @@ export function createFilesystemStorage(root: string): ObjectStorage {
     try {
       entries = await readdir(directory, { withFileTypes: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (isMissing(error)) return;
       throw error;
     }
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -70,25 +92,35 @@ export function createFilesystemStorage(root: string): ObjectStorage {
   return {
     kind: 'filesystem',
     async ensureBucket(bucket) {
+      assertValidBucket(bucket);
       await mkdir(join(root, bucket), { recursive: true });
     },
     async putObject(bucket, key, body, contentType) {
+      const [dataPath, metaPath] = [objectPath(bucket, key), sidecarPath(bucket, key)];
       const etag = `"${createHash('md5').update(body).digest('hex')}"`;
-      // Sidecar first: an object file without its sidecar would read as missing.
-      await writeDurably(sidecarPath(bucket, key), JSON.stringify({ etag, contentType } satisfies Sidecar));
-      await writeDurably(objectPath(bucket, key), body);
+      const data = await writeTemporary(dataPath, body);
+      try {
+        // Sidecar first: an object file without its sidecar would read as missing.
+        await rename(await writeTemporary(metaPath, JSON.stringify({ etag, contentType } satisfies Sidecar)), metaPath);
+      } catch (error) {
+        await rm(data, { force: true });
+        throw error;
+      }
+      await rename(data, dataPath);
+      await syncDirectories([dirname(metaPath), dirname(dataPath)]);
       return { size: body.length, etag, contentType, lastModified: new Date() };
     },
     async getObject(bucket, key) {
       try {
         return await readFile(objectPath(bucket, key));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(bucket, key);
+        if (isMissing(error)) throw new ObjectNotFoundError(bucket, key);
         throw error;
       }
     },
     async openObject(bucket, key, range?: ByteRange): Promise<Readable> {
       const path = objectPath(bucket, key);
+      if (range) assertValidRange(range);
       if (!(await statObject(bucket, key))) throw new ObjectNotFoundError(bucket, key);
       return createReadStream(path, range ? { start: range.start, end: range.end } : {});
     },
@@ -98,10 +130,14 @@ export function createFilesystemStorage(root: string): ObjectStorage {
       await rm(sidecarPath(bucket, key), { force: true });
     },
     listObjects(bucket, prefix = '') {
-      const base = join(root, bucket);
+      assertValidBucket(bucket);
+      // Walk only the deepest directory the prefix names, not the whole bucket.
+      const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+      if (directory) assertValidKey(directory);
+      const start = join(root, bucket, directory);
       return {
         async *[Symbol.asyncIterator]() {
-          for await (const object of walk(bucket, base)) if (object.key.startsWith(prefix)) yield object;
+          for await (const object of walk(bucket, start)) if (object.key.startsWith(prefix)) yield object;
         },
       };
     },

@@ -49,6 +49,20 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** Bucket names follow S3's rules on every implementation, so a name that works embedded works on S3. */
+export function assertValidBucket(bucket: string): void {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    throw new Error(`Invalid bucket name ${JSON.stringify(bucket)}: expected 3-63 lowercase letters, digits, dots and hyphens`);
+  }
+}
+
+/** A range must be whole, non-negative byte offsets with the end not before the start. */
+export function assertValidRange(range: ByteRange): void {
+  if (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end) || range.start < 0 || range.end < range.start) {
+    throw new RangeError(`Invalid byte range ${range.start}-${range.end}`);
+  }
+}
+
 /** Keys are relative, slash-separated paths of safe characters; nothing may escape a bucket. */
 export function assertValidKey(key: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/.test(key) || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {

@@ -34,7 +34,12 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'database migrated');
   }
-  const storage = openObjectStorage({ dataDir: config.dataDir });
+  const storage = openObjectStorage({
+    dataDir: config.dataDir,
+    s3: config.S3_ENDPOINT
+      ? { endpoint: config.S3_ENDPOINT, region: config.S3_REGION, accessKey: config.S3_ACCESS_KEY!, secretKey: config.S3_SECRET_KEY!, forcePathStyle: config.S3_FORCE_PATH_STYLE }
+      : undefined,
+  });
   const buckets = { unprocessed: config.S3_BUCKET_UNPROCESSED, processed: config.S3_BUCKET_PROCESSED };
   await Promise.all([storage.ensureBucket(buckets.unprocessed), storage.ensureBucket(buckets.processed)]);
   const queue = await openJobQueue({ dataDir: config.dataDir });

@@ -1,0 +1,20 @@
+import { forgetPagedLists } from '../feed/paged-list';
+import { uploadQueue } from '../uploads/upload-queue';
+import { session } from './session';
+import { auth } from './trpc';
+
+/** Ends the session here and on the server (revoking the refresh token), and forgets what this user saw. */
+export async function signOut() {
+  const refreshToken = session.current()?.refreshToken;
+  session.clear();
+  uploadQueue.clear();
+  forgetPagedLists();
+  if (refreshToken) await auth.logout.mutate({ refreshToken }).catch(() => undefined);
+}
+
+/** After signing in or up: start fresh (feeds may now include the user's own non-public images). */
+export function startSession(next: Parameters<typeof session.start>[0]) {
+  uploadQueue.clear();
+  forgetPagedLists();
+  session.start(next);
+}

@@ -1,0 +1,164 @@
+import type { ImageStatus, Visibility } from '@glimpse/images';
+import { describeProblem } from '../api/errors';
+import { upload } from '../api/trpc';
+import { sendUpload } from '../api/upload-request';
+
+/**
+ * staged → queued → uploading → processing → ready | failed; `refused` when the server
+ * turned the file down (wrong type, too large…), with its message.
+ */
+export type UploadPhase = 'staged' | 'queued' | 'uploading' | 'processing' | 'ready' | 'failed' | 'refused';
+
+export interface UploadItem {
+  key: string;
+  file: File;
+  title: string;
+  phase: UploadPhase;
+  /** 0..1 of the bytes sent. */
+  progress: number;
+  /** The server's status while processing (`pending`, `processing`). */
+  serverStatus?: ImageStatus;
+  imageId?: string;
+  /** Why it was refused or failed, in the server's words. */
+  message?: string;
+}
+
+export interface SharedFields {
+  visibility: Visibility;
+  tags: string;
+  description: string;
+}
+
+const CONCURRENT_UPLOADS = 3;
+const POLL_START_MS = 700;
+const POLL_MAX_MS = 4_000;
+const FINISHED: ReadonlySet<UploadPhase> = new Set(['ready', 'failed', 'refused']);
+
+export const isFinished = (item: UploadItem) => FINISHED.has(item.phase);
+const titleFromFileName = (name: string) => name.replace(/\.[^.]+$/, '').slice(0, 200);
+
+/**
+ * The upload page's work, kept outside React so uploads carry on (and their progress is
+ * still there) when the user browses elsewhere and comes back.
+ */
+class UploadQueue {
+  private items: UploadItem[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly shared = new Map<string, SharedFields>();
+  private readonly aborts = new Map<string, AbortController>();
+  private nextKey = 0;
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = (): readonly UploadItem[] => this.items;
+
+  private patch(key: string, change: Partial<UploadItem>) {
+    this.items = this.items.map((item) => (item.key === key ? { ...item, ...change } : item));
+    this.listeners.forEach((listener) => listener());
+  }
+
+  private get(key: string) {
+    return this.items.find((item) => item.key === key);
+  }
+
+  addFiles(files: Iterable<File>) {
+    const added = [...files].map((file): UploadItem => ({ key: `upload-${this.nextKey++}`, file, title: titleFromFileName(file.name), phase: 'staged', progress: 0 }));
+    this.items = [...this.items, ...added];
+    this.listeners.forEach((listener) => listener());
+  }
+
+  setTitle(key: string, title: string) {
+    if (this.get(key)?.phase === 'staged') this.patch(key, { title });
+  }
+
+  /** Drops a staged or finished file from the list (one in flight must finish first). */
+  remove(key: string) {
+    const item = this.get(key);
+    if (!item || !(item.phase === 'staged' || isFinished(item))) return;
+    this.items = this.items.filter((other) => other.key !== key);
+    this.listeners.forEach((listener) => listener());
+  }
+
+  clearFinished() {
+    this.items = this.items.filter((item) => !isFinished(item));
+    this.listeners.forEach((listener) => listener());
+  }
+
+  /** Sends every staged file with the shared fields, a few at a time. */
+  start(fields: SharedFields) {
+    for (const item of this.items) {
+      if (item.phase !== 'staged') continue;
+      this.shared.set(item.key, fields);
+      this.patch(item.key, { phase: 'queued' });
+    }
+    this.pump();
+  }
+
+  /** Stops everything (sign-out). */
+  clear() {
+    this.aborts.forEach((controller) => controller.abort());
+    this.aborts.clear();
+    this.shared.clear();
+    this.items = [];
+    this.listeners.forEach((listener) => listener());
+  }
+
+  private pump() {
+    const uploading = this.items.filter((item) => item.phase === 'uploading').length;
+    const waiting = this.items.filter((item) => item.phase === 'queued').slice(0, Math.max(0, CONCURRENT_UPLOADS - uploading));
+    for (const item of waiting) void this.send(item);
+  }
+
+  private async send(item: UploadItem) {
+    const controller = new AbortController();
+    this.aborts.set(item.key, controller);
+    this.patch(item.key, { phase: 'uploading', progress: 0 });
+    const fields = this.shared.get(item.key)!;
+    try {
+      const created = await sendUpload(item.file, { ...fields, title: item.title }, (progress) => this.get(item.key) && this.patch(item.key, { progress }), controller.signal);
+      if (controller.signal.aborted) return;
+      this.patch(item.key, { phase: 'processing', progress: 1, imageId: created.imageId, serverStatus: created.status });
+      void this.followStatus(item.key, created.imageId, controller.signal);
+    } catch (error) {
+      this.aborts.delete(item.key);
+      if (!controller.signal.aborted) this.patch(item.key, { phase: 'refused', message: describeProblem(error).message });
+    } finally {
+      this.shared.delete(item.key);
+      if (!controller.signal.aborted) this.pump();
+    }
+  }
+
+  /** Polls `upload.status` until the processor has finished with the image. */
+  private async followStatus(key: string, imageId: string, signal: AbortSignal) {
+    let delay = POLL_START_MS;
+    let problems = 0;
+    while (!signal.aborted) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (signal.aborted || !this.get(key)) return;
+      try {
+        const state = await upload.status.query({ imageId }, { signal });
+        problems = 0;
+        if (state.status === 'ready') return this.finish(key, { phase: 'ready', serverStatus: 'ready' });
+        if (state.status === 'failed') return this.finish(key, { phase: 'failed', serverStatus: 'failed', message: state.failureReason ?? 'Processing failed.' });
+        this.patch(key, { serverStatus: state.status });
+      } catch (error) {
+        if (signal.aborted) return;
+        const problem = describeProblem(error);
+        if (problem.code === 'UNAUTHORIZED' || problem.code === 'NOT_FOUND' || ++problems >= 5) {
+          return this.finish(key, { phase: 'failed', message: `Couldn't follow this upload: ${problem.message}` });
+        }
+      }
+      delay = Math.min(POLL_MAX_MS, delay * 1.5);
+    }
+  }
+
+  private finish(key: string, change: Partial<UploadItem>) {
+    this.aborts.delete(key);
+    this.patch(key, change);
+  }
+}
+
+export const uploadQueue = new UploadQueue();

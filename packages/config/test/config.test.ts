@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeAdapters, loadConfig } from '@glimpse/config';
+
+describe('configuration', () => {
+  it('runs on embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', UPLOAD_MAX_BYTES: 52_428_800, UPLOAD_MAX_PIXELS: 100_000_000 });
+    expect(describeAdapters(config)).toEqual({ database: 'pglite', objectStorage: 'filesystem', jobQueue: 'in-process' });
+  });
+
+  it('selects the production adapters from their variables', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:26257/glimpse',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_ACCESS_KEY: 'key',
+      S3_SECRET_KEY: 'secret',
+      AMQP_URL: 'amqp://u:p@rabbitmq:5672',
+    });
+    expect(describeAdapters(config)).toEqual({ database: 'postgres', objectStorage: 's3', jobQueue: 'rabbitmq' });
+  });
+
+  const messageOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected the configuration to be refused');
+  };
+
+  it('refuses bad settings, naming every variable and what was expected, without echoing secrets', () => {
+    const message = messageOf({ PORT: 'eighty', DATABASE_URL: 'postgres-but-not-a-url', AMQP_URL: 'http://rabbit', UPLOAD_MAX_BYTES: '-5' });
+    for (const name of ['PORT', 'DATABASE_URL', 'AMQP_URL', 'UPLOAD_MAX_BYTES']) expect(message).toContain(`${name}:`);
+    expect(message).toMatch(/AMQP_URL: expected an amqp:\/\/ or amqps:\/\/ URL/);
+    expect(message).not.toContain('postgres-but-not-a-url');
+  });
+
+  it('refuses settings that only make sense together', () => {
+    const message = messageOf({ S3_ENDPOINT: 'http://minio:9000', S3_BUCKET_PROCESSED: 'Bad_Bucket' });
+    expect(message).toMatch(/S3_ACCESS_KEY: required when S3_ENDPOINT is set/);
+    expect(message).toMatch(/S3_SECRET_KEY: required when S3_ENDPOINT is set/);
+    expect(message).toMatch(/S3_BUCKET_PROCESSED: expected an S3 bucket name/);
+  });
+});
