@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@glimpse/config';
 import { silentLogger } from '@glimpse/logging';
-import { apiClients, settle, signUp, uploadFile, type ApiClients, type Session } from '@glimpse/test-fixtures';
+import { apiClients, settle, signUp, uploadFile, type ApiClients, type Session } from '@glimpse/api-client';
 import { startGateway, type Gateway } from '../src/gateway';
 
-export { failure, type Session } from '@glimpse/test-fixtures';
+export { failure } from '@glimpse/test-fixtures';
+export type { Session } from '@glimpse/api-client';
 
 /** A gateway on a free port over a fresh data directory, as `npm start` runs it. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {

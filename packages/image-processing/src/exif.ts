@@ -61,7 +61,7 @@ function parseTiff(t: Buffer): CameraFacts {
     if (!entry || entry.type !== ASCII || entry.count === 0 || entry.count > 1024) return undefined;
     const start = entry.count <= 4 ? entry.at : u32(entry.at);
     if (start + entry.count > t.length) return undefined;
-    // eslint-disable-next-line no-control-regex
+     
     const value = t.toString('utf8', start, start + entry.count).replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
     return value || undefined;
   };

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConsumeOptions, Consumer, DeadLetter, Job, JobHandler, JobQueue, PublishOptions, QueueDepth } from './job-queue';
+import type { ConsumeOptions, Consumer, DeadLetter, Job, JobHandler, JobPriority, JobQueue, PublishOptions, QueueDepth } from './job-queue';
 import { describeError, exponentialBackoff } from './job-queue';
 
 interface StoredJob {
   id: string;
   queue: string;
   payload: unknown;
+  priority?: JobPriority;
   /** Deliveries so far. */
   deliveries: number;
   availableAt: number;
@@ -25,6 +26,7 @@ interface Subscription {
 }
 
 interface QueueState {
+  /** Normal jobs first, then bulk ones, each in publishing order. */
   ready: StoredJob[];
   delayed: Map<string, { job: StoredJob; timer: NodeJS.Timeout }>;
   inFlight: Map<string, StoredJob>;
@@ -78,17 +80,23 @@ export function createInProcessQueue(directory?: string): JobQueue {
     mkdirSync(join(directory, `${queue}.dead`), { recursive: true });
   }
 
+  function makeReady(state: QueueState, job: StoredJob) {
+    const firstBulk = job.priority === 'bulk' ? -1 : state.ready.findIndex((waiting) => waiting.priority === 'bulk');
+    if (firstBulk === -1) state.ready.push(job);
+    else state.ready.splice(firstBulk, 0, job);
+  }
+
   function schedule(job: StoredJob) {
     const state = stateOf(job.queue);
     const wait = job.availableAt - Date.now();
     if (wait <= 0) {
-      state.ready.push(job);
+      makeReady(state, job);
       queueMicrotask(() => pump(job.queue));
       return;
     }
     const timer = setTimeout(() => {
       state.delayed.delete(job.id);
-      state.ready.push(job);
+      makeReady(state, job);
       pump(job.queue);
     }, wait);
     timer.unref();
@@ -118,10 +126,21 @@ export function createInProcessQueue(directory?: string): JobQueue {
       maxAttempts,
       isLastAttempt: stored.deliveries >= maxAttempts,
     };
+    const bury = async (attempts: number, reason: string) => {
+      const dead = { ...stored, deliveries: attempts, reason, deadAt: new Date().toISOString() };
+      await persist(dead, true);
+      await forget(stored);
+      state.dead.set(dead.id, dead);
+    };
     const run = (async () => {
       // Count the delivery durably first, so a job that crashes the process on every
       // attempt still reaches the dead-letter queue after maxAttempts restarts.
       await persist(stored);
+      if (stored.deliveries > maxAttempts) {
+        state.inFlight.delete(stored.id);
+        await bury(stored.deliveries - 1, `attempt ${stored.deliveries - 1} ended without a result: the worker stopped before finishing it`);
+        return;
+      }
       try {
         await subscription.handler(job);
         state.inFlight.delete(stored.id);
@@ -129,10 +148,7 @@ export function createInProcessQueue(directory?: string): JobQueue {
       } catch (error) {
         state.inFlight.delete(stored.id);
         if (stored.deliveries >= maxAttempts) {
-          const dead = { ...stored, reason: describeError(error), deadAt: new Date().toISOString() };
-          await persist(dead, true);
-          await forget(stored);
-          state.dead.set(dead.id, dead);
+          await bury(stored.deliveries, describeError(error));
         } else {
           const delay = (subscription.options.retryDelayMs ?? exponentialBackoff())(stored.deliveries);
           stored.availableAt = Date.now() + delay;
@@ -175,7 +191,7 @@ export function createInProcessQueue(directory?: string): JobQueue {
       const state = stateOf(queue);
       const id = options?.id ?? randomUUID();
       if (state.inFlight.has(id) || state.delayed.has(id) || state.ready.some((job) => job.id === id)) return;
-      const job: StoredJob = { id, queue, payload, deliveries: 0, availableAt: Date.now(), publishedAt: new Date().toISOString() };
+      const job: StoredJob = { id, queue, payload, priority: options?.priority, deliveries: 0, availableAt: Date.now(), publishedAt: new Date().toISOString() };
       await persist(job);
       schedule(job);
     },
@@ -205,7 +221,7 @@ export function createInProcessQueue(directory?: string): JobQueue {
       const state = stateOf(queue);
       const letters = [...state.dead.values()];
       for (const letter of letters) {
-        const job: StoredJob = { id: letter.id, queue, payload: letter.payload, deliveries: 0, availableAt: Date.now(), publishedAt: new Date().toISOString() };
+        const job: StoredJob = { id: letter.id, queue, payload: letter.payload, priority: letter.priority, deliveries: 0, availableAt: Date.now(), publishedAt: new Date().toISOString() };
         await persist(job);
         await forget(letter, true);
         state.dead.delete(letter.id);

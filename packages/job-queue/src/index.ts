@@ -1,16 +1,34 @@
 import { join } from 'node:path';
+import type { Logger } from '@glimpse/logging';
 import { createInProcessQueue } from './in-process';
 import type { JobQueue } from './job-queue';
+import { createRabbitMqQueue } from './rabbitmq';
 
-export type { ConsumeOptions, Consumer, DeadLetter, Job, JobHandler, JobQueue, PublishOptions, QueueDepth, QueueName } from './job-queue';
+export type {
+  ConsumeOptions,
+  Consumer,
+  DeadLetter,
+  Job,
+  JobHandler,
+  JobPriority,
+  JobQueue,
+  PublishOptions,
+  QueueDepth,
+  QueueName,
+} from './job-queue';
 export { QUEUES, describeError, exponentialBackoff } from './job-queue';
 export { createInProcessQueue } from './in-process';
+export { createRabbitMqQueue, type RabbitMqQueueOptions } from './rabbitmq';
 
 export interface JobQueueSettings {
   /** Where the embedded queue keeps jobs until they are acknowledged; memory when absent. */
   dataDir?: string;
+  /** RabbitMQ (amqp:// or amqps://); the embedded queue when absent. */
+  amqpUrl?: string;
+  logger?: Logger;
 }
 
 export async function openJobQueue(settings: JobQueueSettings): Promise<JobQueue> {
+  if (settings.amqpUrl) return createRabbitMqQueue({ url: settings.amqpUrl, logger: settings.logger });
   return createInProcessQueue(settings.dataDir ? join(settings.dataDir, 'queue') : undefined);
 }

@@ -54,7 +54,14 @@ export interface QueueDepth {
 export interface PublishOptions {
   /** Stable id; the outbox passes its row id so a re-published job is recognisable. */
   id?: string;
+  /**
+   * `normal` (the default) is work someone is waiting for, such as a fresh upload; `bulk`
+   * (backfills, re-processing) is handled only when no normal job is waiting.
+   */
+  priority?: JobPriority;
 }
+
+export type JobPriority = 'normal' | 'bulk';
 
 export interface JobQueue {
   readonly kind: 'in-process' | 'rabbitmq';
