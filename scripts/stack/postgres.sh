@@ -31,7 +31,9 @@ max_connections = 200
 fsync = on
 CONF
   fi
-  pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null" || { tail -20 "$PG_DATA/server.log"; return 1; }
+  if ! pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' status >/dev/null 2>&1"; then
+    pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null" || { tail -20 "$PG_DATA/server.log"; return 1; }
+  fi
   pg_as "$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='glimpse'\"" | grep -q 1 \
     || pg_as "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U postgres glimpse"
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/glimpse"

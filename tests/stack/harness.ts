@@ -14,7 +14,9 @@ import { renderTraefik } from '../../scripts/stack/render-traefik.mjs';
  * gets its own database, RabbitMQ vhost and buckets, so test files cannot see each other.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
+// `node --import tsx`, not the tsx CLI: the CLI runs the program in a child process, so a
+// signal sent to it would not reach the service (SIGKILL would leave the child running).
+const node = (entry: string) => ['--import', 'tsx', join(root, entry)];
 
 export const SERVICES = {
   auth: 'apps/auth/src/main.ts',
@@ -43,6 +45,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Runs a command of scripts/stack/ctl.sh: pg-restart, rabbitmq-stop, minio-start, vhost-add NAME … */
+/** Runs the CLI (`glimpse …`) against a stack, as an operator would. */
+export function glimpseCli(stack: Stack, ...args: string[]): string {
+  return execFileSync(process.execPath, [...node('apps/cli/src/main.ts'), ...args], { cwd: root, env: { ...process.env, ...stack.env }, encoding: 'utf8', timeout: 120_000 });
+}
+
 export function stackCtl(...args: string[]): string {
   return execFileSync('bash', [join(root, 'scripts/stack/ctl.sh'), ...args], { encoding: 'utf8', env: process.env, timeout: 180_000 });
 }
@@ -88,7 +95,7 @@ export class Stack {
     this.ports.set(name, port);
     const env: Record<string, string> = { ...this.env, PORT: String(port), ...extraEnv };
     if (name !== 'auth') env.AUTH_JWKS_URL = `http://127.0.0.1:${this.ports.get('auth')}/.well-known/jwks.json`;
-    const child = this.spawnLogged(name, tsx, [SERVICES[name]], env);
+    const child = this.spawnLogged(name, process.execPath, node(SERVICES[name]), env);
     this.processes.set(name, child);
     await waitFor(answers(`http://127.0.0.1:${port}/healthz`), `${name} to start (log: ${this.logDir}/${name}.log)`);
   }
@@ -161,7 +168,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Reco
   };
   const logDir = join(process.env.GLIMPSE_STACK_DIR ?? '/tmp/glimpse-stack', 'logs', id);
   mkdirSync(logDir, { recursive: true });
-  execFileSync(tsx, ['apps/cli/src/main.ts', 'migrate', '--wait', '60'], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
+  execFileSync(process.execPath, [...node('apps/cli/src/main.ts'), 'migrate', '--wait', '60'], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
 
   const stack = new Stack(id, env, logDir);
   const wanted = options.services ?? (Object.keys(SERVICES) as ServiceName[]);

@@ -8,13 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTestGateway } from './harness';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'glimpse-durable-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** `npm start` as a real process, so stopping it is a real SIGTERM (or SIGKILL). */
 function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(tsx, [main], { env: { ...process.env, GLIMPSE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node --import tsx` runs the gateway in this very process, so the signal reaches it.
+  const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, GLIMPSE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

@@ -97,6 +97,13 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `CREATE INDEX IF NOT EXISTS image_events_image_idx ON image_events (image_id, created_at)`,
     ],
   },
+  {
+    id: '0002_outbox_priority',
+    statements: [
+      // 'bulk' jobs (reconciler, reindex, backfill) queue behind fresh uploads.
+      `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS priority TEXT NOT NULL DEFAULT 'normal'`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

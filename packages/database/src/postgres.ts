@@ -28,9 +28,12 @@ export function openPostgres(options: PostgresOptions): Database {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     application_name: 'glimpse',
   });
-  // An idle client losing its connection (database restart) must not crash the process;
-  // the pool discards it and the next query opens a fresh one.
+  // A client losing its connection (database restart) emits 'error' on itself, idle in the
+  // pool or checked out between two queries of a transaction. Unhandled, that event kills
+  // the process; handled, the pool discards the client and the next query connects afresh.
+  // Queries running at that moment still reject, so callers see the failure.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const stats: DatabaseStats = { serializationRetries: 0 };
   return {

@@ -28,7 +28,7 @@ export function describeDatabaseContract(name: string, open: () => Promise<Datab
     it('migrates idempotently: a second run applies nothing and every migration is recorded', async () => {
       expect(await migrate(db)).toEqual([]);
       const recorded = await db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
-      expect(recorded.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
+      expect(recorded.map((r) => r.id)).toEqual(migrations.map((m) => m.id).sort());
     });
 
     it('returns the same JavaScript shapes: uuid and text as strings, INT8 as numbers, timestamptz as Date, jsonb as objects', async () => {

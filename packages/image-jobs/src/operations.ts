@@ -23,7 +23,7 @@ export async function reconcileStuckImages(db: Database, olderThanSeconds: numbe
     await db.transaction(async (tx) => {
       await tx.query(`UPDATE images SET updated_at = now() WHERE id = $1`, [image.id]);
       await recordImageEvent(tx, image.id, 'reconciled', `was ${image.status} for over ${olderThanSeconds} s`);
-      await enqueueJob(tx, QUEUES.processImages, { imageId: image.id });
+      await enqueueJob(tx, QUEUES.processImages, { imageId: image.id }, 'bulk');
     });
     logger.warn({ imageId: image.id, status: image.status }, 'reconcile: re-enqueued a stuck image');
   }

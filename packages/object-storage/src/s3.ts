@@ -57,6 +57,11 @@ function boundedTransport(secure: boolean, timeoutMs: number): NonNullable<Clien
   return { request } as unknown as NonNullable<ClientOptions['transport']>;
 }
 
+const isStaleConnection = (error: unknown) => {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'EPIPE' || code === 'ECONNRESET' || (error instanceof Error && error.message === 'socket hang up');
+};
+
 /** S3 ETags come quoted or not depending on the client and the call; ours are always quoted. */
 const quoteEtag = (etag: string) => `"${etag.replace(/^"+|"+$/g, '')}"`;
 
@@ -90,11 +95,21 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
 
   const translate = (error: unknown) => (isUnreachable(error) ? unavailable(reasonOf(error), error) : error);
 
+  /**
+   * Every call made through here is idempotent (puts of whole buffers under fixed keys,
+   * reads, deletes), so one immediate retry is safe. It covers a kept-alive connection the
+   * server closed while it sat idle: the first write into it fails with EPIPE/ECONNRESET.
+   */
   async function reach<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
-      throw translate(error);
+      if (!isStaleConnection(error)) throw translate(error);
+      try {
+        return await run();
+      } catch (again) {
+        throw translate(again);
+      }
     }
   }
 

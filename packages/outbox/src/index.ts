@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '@glimpse/database';
 import type { JobQueue } from '@glimpse/job-queue';
-import { describeError } from '@glimpse/job-queue';
+import { describeError, type JobPriority } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 
 /**
@@ -9,8 +9,8 @@ import type { Logger } from '@glimpse/logging';
  * row only after the queue confirmed it. A broker that is down delays jobs, never drops
  * them. Delivery is at-least-once: workers are idempotent.
  */
-export async function enqueueJob(tx: Queryable, queue: string, payload: unknown): Promise<void> {
-  await tx.query('INSERT INTO outbox (queue, payload) VALUES ($1, $2)', [queue, JSON.stringify(payload)]);
+export async function enqueueJob(tx: Queryable, queue: string, payload: unknown, priority: JobPriority = 'normal'): Promise<void> {
+  await tx.query('INSERT INTO outbox (queue, payload, priority) VALUES ($1, $2, $3)', [queue, JSON.stringify(payload), priority]);
 }
 
 export interface OutboxRelay {
@@ -27,6 +27,7 @@ interface OutboxRow {
   id: string;
   queue: string;
   payload: unknown;
+  priority: JobPriority;
   attempts: number;
 }
 
@@ -52,7 +53,7 @@ export function startOutboxRelay({ db, queue, logger, pollIntervalMs = 1_000, ba
       tx.query<OutboxRow>(
         `UPDATE outbox SET available_at = now() + ($2 * interval '1 second'), attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox WHERE available_at <= now() ORDER BY created_at LIMIT $1)
-         RETURNING id, queue, payload, attempts`,
+         RETURNING id, queue, payload, priority, attempts`,
         [batchSize, leaseSeconds],
       ),
     );
@@ -64,7 +65,7 @@ export function startOutboxRelay({ db, queue, logger, pollIntervalMs = 1_000, ba
       if (rows.length === 0) return published;
       for (const row of rows) {
         try {
-          await queue.publish(row.queue, row.payload, { id: row.id });
+          await queue.publish(row.queue, row.payload, { id: row.id, priority: row.priority });
         } catch (error) {
           const retryIn = Math.min(60, 2 ** Math.min(row.attempts, 6));
           logger.warn({ outboxId: row.id, queue: row.queue, err: describeError(error), retryIn }, 'outbox: queue refused the job; will retry');

@@ -42,7 +42,7 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
   });
   const buckets = { unprocessed: config.S3_BUCKET_UNPROCESSED, processed: config.S3_BUCKET_PROCESSED };
   await Promise.all([storage.ensureBucket(buckets.unprocessed), storage.ensureBucket(buckets.processed)]);
-  const queue = await openJobQueue({ dataDir: config.dataDir });
+  const queue = await openJobQueue({ dataDir: config.dataDir, amqpUrl: config.AMQP_URL, logger });
   const urlSigner = createUrlSigner(config.STATIC_URL_SECRET ?? embeddedSecret(config.dataDir));
 
   return {

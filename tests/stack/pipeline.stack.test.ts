@@ -1,0 +1,75 @@
+import { apiClients, settle, signUp, uploadFile } from '@glimpse/api-client';
+import { solid } from '@glimpse/test-fixtures';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoOrphans, expectReadyExactlyOnce, inspect } from './checks';
+import { startStack, type Stack } from './harness';
+
+let stack: Stack;
+let checks: ReturnType<typeof inspect>;
+beforeAll(async () => {
+  stack = await startStack();
+  checks = inspect(stack);
+});
+afterAll(async () => {
+  await checks?.db.close();
+  await stack?.stop();
+});
+
+const hue = (i: number) => `#${((i * 2654435761) >>> 8).toString(16).padStart(6, '0').slice(0, 6)}`;
+
+describe('the production shape: separate processes behind Traefik', () => {
+  it('signs up, uploads 50 images, and every one becomes ready and is served through /static/image', async () => {
+    const alice = await signUp(stack.url, 'stack_alice');
+    const ids: string[] = [];
+    const files = await Promise.all(Array.from({ length: 50 }, (_, i) => solid(200 + (i % 7) * 40, 150 + (i % 5) * 30, hue(i)).jpeg().toBuffer()));
+    for (let start = 0; start < files.length; start += 5) {
+      const batch = await Promise.all(files.slice(start, start + 5).map((file, j) => uploadFile(stack.url, alice.accessToken, file, { title: `stack ${start + j}` })));
+      for (const result of batch) {
+        expect(result.status, result.error?.message).toBe(200);
+        ids.push(result.result!.data.imageId);
+      }
+    }
+    for (const id of ids) expect((await settle(alice, id, 120_000)).status).toBe('ready');
+    await expectReadyExactlyOnce(checks.db, ids);
+
+    const feed = await apiClients(stack.url).feed.latest.query({ limit: 50 });
+    expect(feed.items.map((item) => item.id).sort()).toEqual([...ids].sort());
+    for (const card of feed.items) {
+      const response = await fetch(`${stack.url}${card.urls.thumb.webp}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('etag')).toMatch(/^"/);
+      const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([card.width, card.height]);
+    }
+    await expectNoOrphans(checks);
+  });
+
+  it('puts the security headers on every route and serves the web app at /', async () => {
+    for (const path of ['/', '/api/feed/latest', '/.well-known/jwks.json']) {
+      const response = await fetch(`${stack.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
+    }
+    expect(await (await fetch(`${stack.url}/`)).text()).toContain('<div id="root">');
+  });
+
+  it('lets every service check tokens the auth service signed, through its JWKS', async () => {
+    const bob = await signUp(stack.url, 'stack_bob');
+    expect((await bob.auth.me.query()).username).toBe('stack_bob');
+    expect((await bob.upload.mine.query({})).items).toEqual([]);
+    expect((await fetch(`${stack.serviceUrl('feed')}/readyz`)).status).toBe(200);
+  });
+  it('rate-limits sign-in attempts at the ingress with 429', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 150 }, () =>
+        fetch(`${stack.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'nobody', password: 'wrong-password' }) }),
+      ),
+    );
+    const statuses = attempts.map((response) => response.status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThan(0);
+  });
+});
