@@ -70,6 +70,7 @@ export class Stack {
   readonly ports = new Map<string, number>();
   url = '';
   private traefik?: ChildProcess;
+  private web?: ChildProcess;
 
   constructor(
     readonly id: string,
@@ -118,7 +119,7 @@ export class Stack {
     const port = await freePort();
     const web = await freePort();
     this.ports.set('web', web);
-    this.spawnLogged('web', process.execPath, [join(root, 'scripts/stack/serve-web.mjs')], { PORT: String(web) });
+    this.web = this.spawnLogged('web', process.execPath, [join(root, 'scripts/stack/serve-web.mjs')], { PORT: String(web) });
     const config = renderTraefik(join(this.logDir, 'traefik'), port, {
       AUTH_URL: this.serviceUrl('auth'),
       UPLOAD_URL: this.serviceUrl('upload'),
@@ -133,6 +134,7 @@ export class Stack {
 
   async stop() {
     await Promise.all([...this.processes.keys()].map((name) => this.kill(name as ServiceName)));
+    this.web?.kill('SIGTERM');
     this.traefik?.kill('SIGTERM');
   }
 }
@@ -172,8 +174,14 @@ export async function startStack(options: { services?: ServiceName[]; env?: Reco
 
   const stack = new Stack(id, env, logDir);
   const wanted = options.services ?? (Object.keys(SERVICES) as ServiceName[]);
-  await stack.start('auth');
-  await Promise.all(wanted.filter((name) => name !== 'auth').map((name) => stack.start(name)));
-  await stack.startTraefik();
+  try {
+    await stack.start('auth');
+    await Promise.all(wanted.filter((name) => name !== 'auth').map((name) => stack.start(name)));
+    await stack.startTraefik();
+  } catch (error) {
+    // A stack that failed to start must not leave processes behind for the next file.
+    await stack.stop();
+    throw error;
+  }
   return stack;
 }
