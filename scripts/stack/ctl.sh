@@ -14,6 +14,7 @@ case "${1:-}" in
   rabbitmq-restart) rabbitmq_restart ;;
   minio-stop) minio_stop ;;
   minio-start) minio_start ;;
+  gorse-start) gorse_start ;;
   vhost-add) rabbitmq_add_vhost "${2:?vhost name}" ;;
   *) echo "usage: ctl.sh pg-stop|pg-start|pg-restart|rabbitmq-stop|rabbitmq-start|rabbitmq-restart|minio-stop|minio-start|vhost-add NAME" >&2; exit 2 ;;
 esac

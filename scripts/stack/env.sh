@@ -6,4 +6,5 @@ export TOOLS_BIN
 source "$ROOT/scripts/stack/postgres.sh"
 source "$ROOT/scripts/stack/rabbitmq.sh"
 source "$ROOT/scripts/stack/minio.sh"
+source "$ROOT/packages/recommender/gorse/gorse.sh"
 export GLIMPSE_TRAEFIK_BIN="$TOOLS_BIN/traefik"

@@ -19,13 +19,14 @@ stop_all() {
   echo; echo "stack: stopping services"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  minio_stop; rabbitmq_stop; pg_stop
+  gorse_stop; minio_stop; rabbitmq_stop; pg_stop
   echo "stack: stopped"
 }
 trap stop_all INT TERM EXIT
 
-bash scripts/tools/install.sh minio traefik || exit 1
-pg_start && rabbitmq_start && minio_start || exit 1
+bash scripts/tools/install.sh minio traefik gorse || exit 1
+pg_start && rabbitmq_start && minio_start && gorse_start || exit 1
+gorse_start || exit 1
 npm run build:web --silent || exit 1
 
 KEYS="$STACK_DIR/keys"; mkdir -p "$KEYS"
@@ -46,10 +47,11 @@ start() { # name entry port
 start auth apps/auth/src/main.ts "$PORT_BASE"
 start upload apps/upload/src/main.ts $((PORT_BASE + 1))
 start feed apps/feed/src/main.ts $((PORT_BASE + 2))
+start search apps/search/src/main.ts $((PORT_BASE + 3))
 start static apps/static/src/main.ts $((PORT_BASE + 4))
 start image-processor workers/image-processor/src/main.ts $((PORT_BASE + 5))
 PORT=$((PORT_BASE + 6)) node scripts/stack/serve-web.mjs >> "$LOGS/web.log" 2>&1 & pids+=($!)
-for port in $PORT_BASE $((PORT_BASE + 1)) $((PORT_BASE + 2)) $((PORT_BASE + 4)) $((PORT_BASE + 5)); do
+for port in $PORT_BASE $((PORT_BASE + 1)) $((PORT_BASE + 2)) $((PORT_BASE + 3)) $((PORT_BASE + 4)) $((PORT_BASE + 5)); do
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.5; done
 done
 config=$(node scripts/stack/render-traefik.mjs "$STACK_DIR/traefik" "$TRAEFIK_PORT" \

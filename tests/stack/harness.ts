@@ -22,6 +22,7 @@ export const SERVICES = {
   auth: 'apps/auth/src/main.ts',
   upload: 'apps/upload/src/main.ts',
   feed: 'apps/feed/src/main.ts',
+  search: 'apps/search/src/main.ts',
   static: 'apps/static/src/main.ts',
   'image-processor': 'workers/image-processor/src/main.ts',
 } as const;
@@ -124,6 +125,7 @@ export class Stack {
       AUTH_URL: this.serviceUrl('auth'),
       UPLOAD_URL: this.serviceUrl('upload'),
       FEED_URL: this.serviceUrl('feed'),
+      SEARCH_URL: this.serviceUrl('search'),
       STATIC_URL: this.serviceUrl('static'),
       WEB_URL: `http://127.0.0.1:${web}`,
     });
@@ -160,6 +162,8 @@ export async function startStack(options: { services?: ServiceName[]; env?: Reco
     S3_ENDPOINT: required('S3_ENDPOINT'),
     S3_ACCESS_KEY: required('S3_ACCESS_KEY'),
     S3_SECRET_KEY: required('S3_SECRET_KEY'),
+    GORSE_URL: required('GORSE_URL'),
+    GORSE_API_KEY: required('GORSE_API_KEY'),
     S3_BUCKET_UNPROCESSED: `t${id}-unprocessed`,
     S3_BUCKET_PROCESSED: `t${id}-processed`,
     AUTH_PRIVATE_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@glimpse/config';
 import { migrate } from '@glimpse/database';
-import { reconcileStuckImages, redriveDeadLetters, sweepOrphans } from '@glimpse/image-jobs';
+import { reconcileStuckImages, redriveDeadLetters, reindexAll, sweepOrphans, type ReindexProgress } from '@glimpse/image-jobs';
 import { QUEUES } from '@glimpse/job-queue';
 import { createLogger } from '@glimpse/logging';
 import { openInfrastructure } from '@glimpse/platform';
@@ -14,6 +14,7 @@ Commands:
   sweep [--grace 3600]    remove orphaned objects and purge deleted rows older than N seconds
   redrive [--queue Q]     return dead-lettered jobs to their queue (default process-images)
   dead-letters [--queue Q] list dead-lettered jobs with their reasons
+  reindex                 rebuild the search index and the recommender from the database
 
 Configuration comes from the same environment variables as the services (see README).
 In embedded mode (no DATABASE_URL), stop \`npm start\` first: the embedded database has one owner.`;
@@ -43,6 +44,14 @@ const seconds = (name: string, value: string | undefined, fallback: number) => {
   }
   return parsed;
 };
+
+/** One line per phase, redrawn in place: `images [#########-----] 1800/3000`. */
+function progressBar({ phase, done, total }: ReindexProgress) {
+  const width = 30;
+  const filled = total > 0 ? Math.round((done / total) * width) : width;
+  process.stderr.write(`\r${phase.padEnd(6)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
+  if (done >= total) process.stderr.write('\n');
+}
 
 async function openWhenReachable(config: ReturnType<typeof loadConfig>, waitSeconds: number) {
   const deadline = Date.now() + waitSeconds * 1000;
@@ -85,6 +94,13 @@ try {
         const letters = await infra.queue.deadLetters(values.queue!);
         for (const letter of letters) console.log(`${letter.id}\t${letter.attempts} attempts\t${JSON.stringify(letter.payload)}\t${letter.reason}`);
         console.log(`${letters.length} dead letter(s) in ${values.queue}`);
+        break;
+      }
+      case 'reindex': {
+        const started = Date.now();
+        const result = await reindexAll({ db: infra.db, searchIndex: await infra.searchIndex(), recommender: infra.recommender() }, progressBar);
+        process.stderr.write('\n');
+        console.log(`reindexed ${result.images} image(s), ${result.likes} like(s), ${result.views} view(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         break;
       }
       default:

@@ -1,5 +1,6 @@
 import type { AuthRouter } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
+import type { SearchRouter } from '@glimpse/search';
 import type { UploadRouter } from '@glimpse/upload';
 import { createTRPCClient, httpLink } from '@trpc/client';
 
@@ -13,6 +14,7 @@ export function apiClients(baseUrl: string, accessToken?: string) {
     auth: createTRPCClient<AuthRouter>({ links: [httpLink({ url: `${baseUrl}/api/auth`, headers })] }),
     upload: createTRPCClient<UploadRouter>({ links: [httpLink({ url: `${baseUrl}/api/upload`, headers })] }),
     feed: createTRPCClient<FeedRouter>({ links: [httpLink({ url: `${baseUrl}/api/feed`, headers })] }),
+    search: createTRPCClient<SearchRouter>({ links: [httpLink({ url: `${baseUrl}/api/search`, headers })] }),
   };
 }
 

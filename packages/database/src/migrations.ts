@@ -104,6 +104,22 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS priority TEXT NOT NULL DEFAULT 'normal'`,
     ],
   },
+  {
+    id: '0003_tagging_and_views',
+    statements: [
+      // The tagger's moderation label ('safe' | 'sensitive'); sensitive images stay out of public feeds.
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS moderation TEXT`,
+      // What the tagger saw: faces, colour names, model provenance.
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS analysis JSONB`,
+      // Per-user views ("read" feedback), so the recommender can be rebuilt from the database.
+      `CREATE TABLE IF NOT EXISTS image_views (
+        user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        image_id UUID NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        viewed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, image_id)
+      )`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,6 +1,9 @@
 import { GlimpseError } from '@glimpse/errors';
 import { IMAGE_COLUMNS, IMAGE_FROM, decodeCursor, decodeOffset, encodeOffset, page, type ImageRow } from '@glimpse/images';
+import { QUEUES } from '@glimpse/job-queue';
+import { enqueueJob } from '@glimpse/outbox';
 import { z } from 'zod';
+import { cardsInOrder, fromRecommender, latestIds, similarIds } from './recommendations';
 import { protectedProcedure, publicProcedure, router, type FeedContext } from './trpc';
 
 const imageId = z.uuid('expected an image id');
@@ -23,7 +26,7 @@ async function keysetPage(ctx: FeedContext, where: string, params: unknown[], in
 }
 
 async function setLike(ctx: FeedContext & { viewer: { id: string } }, id: string, liked: boolean) {
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     await ctx.catalogue.findVisible(tx, id, ctx.viewer);
     const changed = liked
       ? await tx.query('INSERT INTO likes (user_id, image_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING image_id', [ctx.viewer.id, id])
@@ -31,24 +34,43 @@ async function setLike(ctx: FeedContext & { viewer: { id: string } }, id: string
     const [row] = changed.length
       ? await tx.query<{ like_count: number }>(`UPDATE images SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count`, [id, liked ? 1 : -1])
       : await tx.query<{ like_count: number }>('SELECT like_count FROM images WHERE id = $1', [id]);
+    if (changed.length) {
+      // The recommender learns of it, and the index re-sorts by likes, through the outbox.
+      await enqueueJob(tx, QUEUES.indexImages, { feedback: { type: 'like', userId: ctx.viewer.id, imageId: id, at: new Date().toISOString() }, undo: !liked });
+      await enqueueJob(tx, QUEUES.indexImages, { imageId: id }, 'bulk');
+    }
     return { imageId: id, liked, likeCount: row!.like_count };
   });
+  ctx.wakeRelay();
+  return result;
 }
 
-export const feedRouter = router({
-  latest: publicProcedure.input(pageInput).query(({ ctx, input }) => keysetPage(ctx, `i.visibility = 'public'`, [], input)),
+const offsetPage = async (ctx: FeedContext, ids: string[] | undefined, fallback: () => Promise<string[]>, offset: number, limit: number) => {
+  const chosen = ids && ids.length > 0 ? ids : await fallback();
+  const items = await cardsInOrder(ctx, chosen.slice(0, limit), ctx.viewer);
+  return { items, nextCursor: chosen.length > limit ? encodeOffset(offset + limit) : null };
+};
 
-  /** Most liked first; ties broken by recency. */
+export const feedRouter = router({
+  latest: publicProcedure.input(pageInput).query(({ ctx, input }) => keysetPage(ctx, `i.visibility = 'public' AND i.moderation IS DISTINCT FROM 'sensitive'`, [], input)),
+
+  /** Popularity with time decay (the recommender); most liked from the database when it cannot answer. */
   popular: publicProcedure.input(pageInput).query(async ({ ctx, input }) => {
     const offset = decodeOffset(input.cursor);
-    const rows = await ctx.db.query<ImageRow>(
-      `SELECT ${IMAGE_COLUMNS} FROM ${IMAGE_FROM}
-       WHERE i.status = 'ready' AND i.deleted_at IS NULL AND i.visibility = 'public'
-       ORDER BY i.like_count DESC, i.created_at DESC, i.id DESC LIMIT $1 OFFSET $2`,
-      [input.limit + 1, offset],
-    );
-    const items = await ctx.catalogue.cards(ctx.db, rows.slice(0, input.limit));
-    return { items, nextCursor: rows.length > input.limit ? encodeOffset(offset + input.limit) : null };
+    const ids = await fromRecommender(ctx, () => ctx.recommender.popular(input.limit + 1, offset));
+    return offsetPage(ctx, ids, () => latestIds(ctx, input.limit + 1, offset), offset, input.limit);
+  }),
+
+  /** Personalised for the signed-in user; a new user gets popular, then latest. */
+  forYou: protectedProcedure.input(pageInput).query(async ({ ctx, input }) => {
+    const offset = decodeOffset(input.cursor);
+    const ids = await fromRecommender(ctx, () => ctx.recommender.recommend(ctx.viewer.id, input.limit + 1, offset));
+    return offsetPage(ctx, ids, () => latestIds(ctx, input.limit + 1, offset, ctx.viewer.id), offset, input.limit);
+  }),
+
+  similar: publicProcedure.input(z.object({ imageId, limit: limit.default(12) })).query(async ({ ctx, input }) => {
+    const row = await ctx.catalogue.findVisible(ctx.db, input.imageId, ctx.viewer);
+    return { items: await cardsInOrder(ctx, await similarIds(ctx, row, input.limit), ctx.viewer) };
   }),
 
   user: publicProcedure
@@ -57,7 +79,7 @@ export const feedRouter = router({
       const [owner] = await ctx.db.query<{ id: string; username: string; created_at: Date }>('SELECT id, username, created_at FROM users WHERE username = $1', [input.username]);
       if (!owner) throw new GlimpseError('USER_NOT_FOUND', `No user named "${input.username}".`, 'username');
       const own = ctx.viewer?.id === owner.id;
-      const result = await keysetPage(ctx, own ? 'i.owner_id = $1' : `i.owner_id = $1 AND i.visibility = 'public'`, [owner.id], input);
+      const result = await keysetPage(ctx, own ? 'i.owner_id = $1' : `i.owner_id = $1 AND i.visibility = 'public' AND i.moderation IS DISTINCT FROM 'sensitive'`, [owner.id], input);
       return { ...result, user: { username: owner.username, joinedAt: owner.created_at.toISOString() } };
     }),
 
@@ -71,8 +93,17 @@ export const feedRouter = router({
   unlike: protectedProcedure.input(z.object({ imageId })).mutation(({ ctx, input }) => setLike(ctx, input.imageId, false)),
 
   view: publicProcedure.input(z.object({ imageId })).mutation(async ({ ctx, input }) => {
-    await ctx.catalogue.findVisible(ctx.db, input.imageId, ctx.viewer);
-    await ctx.db.query('UPDATE images SET view_count = view_count + 1 WHERE id = $1', [input.imageId]);
+    const viewer = ctx.viewer;
+    await ctx.db.transaction(async (tx) => {
+      await ctx.catalogue.findVisible(tx, input.imageId, viewer);
+      if (!viewer) return tx.query('UPDATE images SET view_count = view_count + 1 WHERE id = $1', [input.imageId]);
+      // A signed-in viewer counts once per image, and the view becomes "read" feedback.
+      const first = await tx.query('INSERT INTO image_views (user_id, image_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING image_id', [viewer.id, input.imageId]);
+      if (first.length === 0) return;
+      await tx.query('UPDATE images SET view_count = view_count + 1 WHERE id = $1', [input.imageId]);
+      await enqueueJob(tx, QUEUES.indexImages, { feedback: { type: 'read', userId: viewer.id, imageId: input.imageId, at: new Date().toISOString() } }, 'bulk');
+    });
+    ctx.wakeRelay();
     return { imageId: input.imageId };
   }),
 });

@@ -1,11 +1,15 @@
 import type { Database } from '@glimpse/database';
 import type { ImageCatalogue } from '@glimpse/images';
+import type { Recommender } from '@glimpse/recommender';
 import { formatApiError, mapDomainErrors, requireViewer, type RequestContext } from '@glimpse/http-service';
 import { initTRPC } from '@trpc/server';
 
 export interface FeedDeps {
   db: Database;
   catalogue: ImageCatalogue;
+  recommender: Recommender;
+  /** Nudges the outbox relay after a commit that queued work (likes and views feed the recommender). */
+  wakeRelay: () => void;
 }
 
 export type FeedContext = RequestContext & FeedDeps;

@@ -1,2 +1,4 @@
 export { createProcessImageHandler, type ProcessImageDeps, type ProcessImagePayload } from './process-image';
 export { reconcileStuckImages, redriveDeadLetters, sweepOrphans, type SweepResult } from './operations';
+export { createIndexImageHandler, loadIndexEntries, type IndexImageDeps, type IndexImagePayload } from './index-image';
+export { reindexAll, type ReindexProgress } from './reindex';

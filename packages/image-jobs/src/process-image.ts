@@ -3,7 +3,8 @@ import type { Database } from '@glimpse/database';
 import { isGlimpseError } from '@glimpse/errors';
 import { processImage, type ProcessedImage } from '@glimpse/image-processing';
 import { recordImageEvent, type ImageStatus, type VariantRecord } from '@glimpse/images';
-import type { Job, JobHandler } from '@glimpse/job-queue';
+import { QUEUES, type Job, type JobHandler } from '@glimpse/job-queue';
+import { enqueueJob } from '@glimpse/outbox';
 import type { Logger } from '@glimpse/logging';
 import type { ObjectStorage } from '@glimpse/object-storage';
 import { ObjectNotFoundError } from '@glimpse/object-storage';
@@ -66,7 +67,11 @@ export function createProcessImageHandler(deps: ProcessImageDeps): JobHandler<Pr
           [imageId, processed.width, processed.height, processed.animated, processed.placeholder, processed.dominantColor,
             processed.perceptualHash, JSON.stringify(processed.camera), JSON.stringify(variants)],
         );
-        if (updated.length > 0) await recordImageEvent(tx, imageId, 'ready', `${variants.length} variants`);
+        if (updated.length > 0) {
+          await recordImageEvent(tx, imageId, 'ready', `${variants.length} variants`);
+          // Searchable at once by its title and the owner's tags.
+          await enqueueJob(tx, QUEUES.indexImages, { imageId });
+        }
         return updated.length > 0;
       });
       if (became) logger.info({ width: processed.width, height: processed.height }, 'process: image ready');

@@ -8,6 +8,8 @@ import { createImageCatalogue, createUrlSigner, type ImageCatalogue, type UrlSig
 import { openJobQueue, type JobQueue } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import { openObjectStorage, type ObjectStorage } from '@glimpse/object-storage';
+import { openRecommender, type Recommender } from '@glimpse/recommender';
+import { openSearchIndex, type SearchIndex } from '@glimpse/search-index';
 
 /**
  * The adapters an app needs, chosen by configuration: the production adapter when its
@@ -22,6 +24,10 @@ export interface Infrastructure {
   urlSigner: UrlSigner;
   catalogue: ImageCatalogue;
   readiness: ReadinessCheck[];
+  /** Opened on first use: only the search service and the indexer need it. */
+  searchIndex(): Promise<SearchIndex>;
+  /** Opened on first use: only the feed service and the indexer need it. */
+  recommender(): Recommender;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,9 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
   const queue = await openJobQueue({ dataDir: config.dataDir, amqpUrl: config.AMQP_URL, logger });
   const urlSigner = createUrlSigner(config.STATIC_URL_SECRET ?? embeddedSecret(config.dataDir));
 
+  let searchIndex: Promise<SearchIndex> | undefined;
+  let recommender: Recommender | undefined;
+
   return {
     config,
     db,
@@ -58,6 +67,17 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
       { name: 'objectStorage', check: () => storage.ping() },
       { name: 'jobQueue', check: () => queue.ping() },
     ],
+    searchIndex() {
+      searchIndex ??= openSearchIndex({ typesenseUrl: config.TYPESENSE_URL, typesenseApiKey: config.TYPESENSE_API_KEY, dataDir: config.dataDir }).then(async (index) => {
+        await index.ensureCollection();
+        return index;
+      });
+      return searchIndex;
+    },
+    recommender() {
+      recommender ??= openRecommender({ gorseUrl: config.GORSE_URL, gorseApiKey: config.GORSE_API_KEY });
+      return recommender;
+    },
     async close() {
       await queue.close();
       await db.close();

@@ -3,7 +3,8 @@ import { createAuthRoutes } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, type Route } from '@glimpse/http-service';
-import { createProcessImageHandler, reconcileStuckImages, sweepOrphans } from '@glimpse/image-jobs';
+import { createIndexImageHandler, createProcessImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
+import { createSearchRoutes } from '@glimpse/search';
 import { QUEUES, exponentialBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { OutboxRelay } from '@glimpse/outbox';
@@ -48,8 +49,27 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
   return createUploadRoutes(deps, verifier, logger);
 }
 
-export function feedRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
-  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue }, verifier, logger);
+export function feedRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
+  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, verifier, logger);
+}
+
+export async function searchRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Promise<Route[]> {
+  return createSearchRoutes({ db: infra.db, catalogue: infra.catalogue, searchIndex: await infra.searchIndex() }, verifier, logger);
+}
+
+/**
+ * The indexer: keeps the search index and the recommender in step with the database. An
+ * embedded recommender starts empty, so it is first fed from the database.
+ */
+export async function startIndexer(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Promise<Consumer> {
+  const searchIndex = await infra.searchIndex();
+  const recommender = infra.recommender();
+  if (recommender.kind === 'embedded') {
+    const fed = await reindexAll({ db: infra.db, recommender });
+    logger.info(fed, 'indexer: embedded recommender fed from the database');
+  }
+  const handler = createIndexImageHandler({ db: infra.db, searchIndex, recommender, logger: logger.child({ worker: 'indexer' }) });
+  return infra.queue.consume(QUEUES.indexImages, handler, { concurrency: 4, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
 }
 
 export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {

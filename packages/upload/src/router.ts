@@ -1,4 +1,6 @@
 import { IMAGE_COLUMNS, IMAGE_FROM, VISIBILITIES, decodeCursor, page, parseUserTags, recordImageEvent, type ImageRow } from '@glimpse/images';
+import { QUEUES } from '@glimpse/job-queue';
+import { enqueueJob } from '@glimpse/outbox';
 import { z } from 'zod';
 import { createUpload } from './create.handler';
 import { protectedProcedure, router } from './trpc';
@@ -40,8 +42,10 @@ export const uploadRouter = router({
           for (const tag of tags) await tx.query(`INSERT INTO image_tags (image_id, source, tag) VALUES ($1, 'user', $2)`, [input.imageId, tag]);
         }
         await recordImageEvent(tx, input.imageId, 'updated');
+        await enqueueJob(tx, QUEUES.indexImages, { imageId: input.imageId });
         return ctx.catalogue.findOwned(tx, input.imageId, ctx.viewer);
       });
+      ctx.wakeRelay();
       return ctx.catalogue.uploadState(ctx.db, row);
     }),
 
@@ -51,6 +55,7 @@ export const uploadRouter = router({
       const owned = await ctx.catalogue.findOwned(tx, input.imageId, ctx.viewer);
       await tx.query('UPDATE images SET deleted_at = now() WHERE id = $1', [input.imageId]);
       await recordImageEvent(tx, input.imageId, 'deleted');
+      await enqueueJob(tx, QUEUES.indexImages, { imageId: input.imageId });
       return owned;
     });
     // The row is hidden first; objects go next; the row last. A crash in between leaves a
@@ -58,6 +63,7 @@ export const uploadRouter = router({
     await ctx.storage.deleteObject(ctx.buckets.unprocessed, row.original_key);
     for (const variant of row.variants) await ctx.storage.deleteObject(ctx.buckets.processed, variant.key);
     await ctx.db.query('DELETE FROM images WHERE id = $1', [input.imageId]);
+    ctx.wakeRelay();
     ctx.logger.info({ imageId: input.imageId }, 'image deleted');
     return { imageId: input.imageId, deleted: true as const };
   }),

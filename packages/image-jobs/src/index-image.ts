@@ -1,0 +1,110 @@
+import type { Database, Queryable } from '@glimpse/database';
+import type { JobHandler } from '@glimpse/job-queue';
+import type { Logger } from '@glimpse/logging';
+import type { Feedback, Recommender, RecommenderItem } from '@glimpse/recommender';
+import type { Orientation, SearchDocument, SearchIndex } from '@glimpse/search-index';
+
+/**
+ * The `index-images` job: keeps the search index and the recommender in step with the
+ * database, which stays the one source of truth. A payload either names an image to
+ * re-sync (upsert when visible-and-ready, remove otherwise) or carries a like/view.
+ */
+export type IndexImagePayload =
+  | { imageId: string }
+  | { feedback: { type: 'like' | 'read'; userId: string; imageId: string; at: string }; undo?: boolean };
+
+export interface IndexImageDeps {
+  db: Database;
+  searchIndex: SearchIndex;
+  recommender: Recommender;
+  logger: Logger;
+}
+
+interface IndexRow {
+  id: string;
+  owner_id: string;
+  owner_username: string;
+  title: string;
+  description: string;
+  visibility: SearchDocument['visibility'];
+  status: string;
+  deleted: boolean;
+  moderation: string | null;
+  analysis: { colors?: string[] } | null;
+  width: number;
+  height: number;
+  like_count: number;
+  created_at: Date;
+}
+
+const orientationOf = (width: number, height: number): Orientation =>
+  Math.abs(width - height) <= Math.max(width, height) * 0.05 ? 'square' : width > height ? 'landscape' : 'portrait';
+
+/** The search document and recommender item of each indexable image; ids absent from the result must be removed. */
+export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promise<Map<string, { document: SearchDocument; item: RecommenderItem }>> {
+  const rows = await tx.query<IndexRow>(
+    `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
+            i.deleted_at IS NOT NULL AS deleted, i.moderation, i.analysis, i.width, i.height, i.like_count, i.created_at
+     FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
+    [imageIds],
+  );
+  const tags = await tx.query<{ image_id: string; tag: string; source: 'user' | 'machine' }>(
+    'SELECT image_id, tag, source FROM image_tags WHERE image_id = ANY($1::uuid[])',
+    [imageIds],
+  );
+  const entries = new Map<string, { document: SearchDocument; item: RecommenderItem }>();
+  for (const row of rows) {
+    if (row.deleted || row.status !== 'ready') continue;
+    const userTags = tags.filter((t) => t.image_id === row.id && t.source === 'user').map((t) => t.tag);
+    const machineTags = tags.filter((t) => t.image_id === row.id && t.source === 'machine').map((t) => t.tag);
+    const allTags = [...new Set([...userTags, ...machineTags])];
+    entries.set(row.id, {
+      document: {
+        id: row.id,
+        title: row.title,
+        description: row.description,
+        tags: allTags,
+        userTags,
+        machineTags,
+        ownerId: row.owner_id,
+        ownerUsername: row.owner_username,
+        visibility: row.visibility,
+        colors: row.analysis?.colors ?? [],
+        orientation: orientationOf(row.width, row.height),
+        width: row.width,
+        height: row.height,
+        likeCount: row.like_count,
+        createdAt: row.created_at.getTime(),
+      },
+      item: {
+        id: row.id,
+        labels: allTags,
+        timestamp: row.created_at,
+        hidden: row.visibility !== 'public' || row.moderation === 'sensitive',
+        ownerId: row.owner_id,
+      },
+    });
+  }
+  return entries;
+}
+
+export function createIndexImageHandler(deps: IndexImageDeps): JobHandler<IndexImagePayload> {
+  return async (job) => {
+    const payload = job.payload;
+    if ('feedback' in payload) {
+      const { type, userId, imageId, at } = payload.feedback;
+      if (payload.undo) await deps.recommender.deleteFeedback(type, userId, imageId);
+      else await deps.recommender.insertFeedback([{ type, userId, itemId: imageId, timestamp: new Date(at) } satisfies Feedback]);
+      return;
+    }
+    const entry = (await loadIndexEntries(deps.db, [payload.imageId])).get(payload.imageId);
+    if (entry) {
+      await deps.searchIndex.upsert([entry.document]);
+      await deps.recommender.upsertItems([entry.item]);
+    } else {
+      await deps.searchIndex.remove([payload.imageId]);
+      await deps.recommender.removeItem(payload.imageId);
+    }
+    deps.logger.debug({ imageId: payload.imageId, indexed: Boolean(entry) }, 'index: image synced');
+  };
+}

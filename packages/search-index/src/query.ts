@@ -1,0 +1,171 @@
+import { invalidInput } from '@glimpse/errors';
+import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, Suggestion, Visibility } from './search-index';
+
+/**
+ * What both adapters share so their answers agree: defaults, limits and checks of
+ * queries and documents, and the order of facets and suggestions.
+ */
+
+/** The fields free text searches, and how much a match in each counts (Typesense gets the same weights). */
+export const TEXT_FIELDS = { title: 4, tags: 3, ownerUsername: 2, description: 1 } as const;
+
+/**
+ * Typesense's default typo budget (min_len_1typo 4, min_len_2typo 7): short words must be
+ * spelt right, longer ones may carry one or two typos.
+ */
+export const typoBudget = (term: string): number => (term.length >= 7 ? 2 : term.length >= 4 ? 1 : 0);
+
+export const DEFAULT_PER_PAGE = 24;
+export const MAX_PER_PAGE = 100;
+export const FACET_LIMIT = 20;
+export const DEFAULT_SUGGEST_LIMIT = 10;
+export const MAX_SUGGEST_LIMIT = 50;
+
+/** A query with every default applied and every value checked, the same for both adapters. */
+export interface NormalizedQuery {
+  /** Trimmed free text; '' matches everything. */
+  text: string;
+  tags: string[];
+  colors: string[];
+  orientation?: Orientation;
+  owner?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+  viewerId: string | null;
+  sort: SearchSort;
+  page: number;
+  perPage: number;
+}
+
+const orientations: readonly Orientation[] = ['landscape', 'portrait', 'square'];
+const sorts: readonly SearchSort[] = ['relevance', 'newest', 'most_liked'];
+
+/**
+ * Filter values travel to Typesense inside backticks, for which it has no escape. Our
+ * tags, colours, usernames and ids never hold one, so a value with one is refused.
+ */
+function filterValue(field: string, raw: string): string {
+  const value = raw.trim().toLowerCase();
+  if (value.includes('`')) throw invalidInput(field, `may not contain a backtick, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function filterValues(field: string, raw: string[] | undefined): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw invalidInput(field, 'expected a list of strings');
+  return [...new Set(raw.map((value) => filterValue(field, value)).filter((value) => value.length > 0))];
+}
+
+function timestamp(field: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value)) throw invalidInput(field, `expected unix milliseconds, got ${value}`);
+  return Math.trunc(value);
+}
+
+export function normalizeQuery(query: SearchQuery): NormalizedQuery {
+  const text = (query.q ?? '').trim();
+  const page = query.page ?? 1;
+  if (!Number.isInteger(page) || page < 1) throw invalidInput('page', `expected a whole number from 1, got ${page}`);
+  const perPage = query.perPage ?? DEFAULT_PER_PAGE;
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
+    throw invalidInput('perPage', `expected a whole number from 1 to ${MAX_PER_PAGE}, got ${perPage}`);
+  }
+  if (query.orientation !== undefined && !orientations.includes(query.orientation)) {
+    throw invalidInput('orientation', `expected one of ${orientations.join(', ')}, got ${JSON.stringify(query.orientation)}`);
+  }
+  if (query.sort !== undefined && !sorts.includes(query.sort)) {
+    throw invalidInput('sort', `expected one of ${sorts.join(', ')}, got ${JSON.stringify(query.sort)}`);
+  }
+  const owner = query.owner === undefined ? undefined : filterValue('owner', query.owner) || undefined;
+  const viewerId = query.viewerId ? query.viewerId.trim() : null;
+  if (viewerId?.includes('`')) throw invalidInput('viewerId', 'may not contain a backtick');
+  return {
+    text,
+    tags: filterValues('tags', query.tags),
+    colors: filterValues('colors', query.colors),
+    orientation: query.orientation,
+    owner,
+    createdAfter: timestamp('createdAfter', query.createdAfter),
+    createdBefore: timestamp('createdBefore', query.createdBefore),
+    viewerId: viewerId || null,
+    sort: query.sort ?? (text ? 'relevance' : 'newest'),
+    page,
+    perPage,
+  };
+}
+
+export interface NormalizedSuggest {
+  /** Spelt as tags are ("New Y" → "new-y", no leading '#'). */
+  tagPrefix: string;
+  /** Spelt as usernames are (no leading '@'). */
+  userPrefix: string;
+  viewerId: string | null;
+  limit: number;
+}
+
+/** The suggest arguments, checked the same way for both adapters; null when there is nothing to complete. */
+export function normalizeSuggest(prefix: string, viewerId: string | null | undefined, limit: number | undefined): NormalizedSuggest | null {
+  const size = limit ?? DEFAULT_SUGGEST_LIMIT;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SUGGEST_LIMIT) {
+    throw invalidInput('limit', `expected a whole number from 1 to ${MAX_SUGGEST_LIMIT}, got ${size}`);
+  }
+  if (typeof prefix !== 'string') throw invalidInput('prefix', 'expected a string');
+  const value = prefix.trim().toLowerCase();
+  if (viewerId?.includes('`')) throw invalidInput('viewerId', 'may not contain a backtick');
+  // Only the characters tags and usernames are made of, so the prefix is safe inside a Typesense facet_query.
+  const tagPrefix = value.replace(/[\s_]+/g, '-').replace(/[^\p{L}\p{N}-]/gu, '');
+  const userPrefix = value.replace(/[^\p{L}\p{N}_]/gu, '');
+  if (!tagPrefix && !userPrefix) return null;
+  return { tagPrefix, userPrefix, viewerId: viewerId?.trim() || null, limit: size };
+}
+
+/** Orders suggestions the same way for both adapters: most documents first, tags before users, then by name. */
+export function rankSuggestions(suggestions: Suggestion[], limit: number): Suggestion[] {
+  return suggestions
+    .filter((suggestion) => suggestion.count > 0)
+    .sort((a, b) => b.count - a.count || (a.kind === b.kind ? 0 : a.kind === 'tag' ? -1 : 1) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, limit);
+}
+
+/** Facet values most frequent first, ties by value, so both adapters agree on the order. */
+export function rankFacet(counts: Iterable<[string, number]>, limit = FACET_LIMIT): FacetCount[] {
+  return [...counts]
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, limit)
+    .map(([value, count]) => ({ value, count }));
+}
+
+const visibilities: readonly Visibility[] = ['public', 'unlisted', 'private'];
+
+/**
+ * Checks a document and spells its filterable values the one way both adapters store
+ * them: tags, colours and the username in lower case, each listed once.
+ */
+export function prepareDocument(doc: SearchDocument, index = 0): SearchDocument {
+  const field = (name: string) => `documents[${index}].${name}`;
+  if (typeof doc.id !== 'string' || doc.id.length === 0) throw invalidInput(field('id'), 'expected a non-empty string');
+  if (!visibilities.includes(doc.visibility)) throw invalidInput(field('visibility'), `expected one of ${visibilities.join(', ')}`);
+  if (!orientations.includes(doc.orientation)) throw invalidInput(field('orientation'), `expected one of ${orientations.join(', ')}`);
+  for (const name of ['width', 'height', 'likeCount', 'createdAt'] as const) {
+    if (!Number.isFinite(doc[name])) throw invalidInput(field(name), `expected a number, got ${doc[name]}`);
+  }
+  const list = (values: string[]) => [...new Set(values.map((value) => value.trim().toLowerCase()).filter(Boolean))];
+  return {
+    id: doc.id,
+    title: doc.title ?? '',
+    description: doc.description ?? '',
+    tags: list(doc.tags),
+    userTags: list(doc.userTags),
+    machineTags: list(doc.machineTags),
+    ownerId: doc.ownerId,
+    ownerUsername: doc.ownerUsername.trim().toLowerCase(),
+    visibility: doc.visibility,
+    colors: list(doc.colors),
+    orientation: doc.orientation,
+    width: Math.trunc(doc.width),
+    height: Math.trunc(doc.height),
+    likeCount: Math.trunc(doc.likeCount),
+    createdAt: Math.trunc(doc.createdAt),
+  };
+}

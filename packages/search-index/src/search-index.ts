@@ -1,0 +1,127 @@
+/**
+ * The SearchIndex capability: what the indexer writes and the search service reads.
+ * Both adapters (in-process and Typesense) take these types and give the same answers;
+ * `test/contract.ts` holds them to it.
+ */
+
+export type Orientation = 'landscape' | 'portrait' | 'square';
+export type Visibility = 'public' | 'unlisted' | 'private';
+
+export interface SearchDocument {
+  id: string;
+  title: string;
+  description: string;
+  /** All normalised tags, user and machine. */
+  tags: string[];
+  userTags: string[];
+  machineTags: string[];
+  ownerId: string;
+  ownerUsername: string;
+  visibility: Visibility;
+  /** Colour names, e.g. ["blue", "green"]. */
+  colors: string[];
+  orientation: Orientation;
+  width: number;
+  height: number;
+  likeCount: number;
+  /** Unix milliseconds. */
+  createdAt: number;
+}
+
+export type SearchSort = 'relevance' | 'newest' | 'most_liked';
+
+export interface SearchQuery {
+  /** Free text over title, description, tags and owner username; typo tolerant; empty = match all. */
+  q?: string;
+  /** Documents carrying ALL of these tags. */
+  tags?: string[];
+  /** Documents carrying ANY of these colours. */
+  colors?: string[];
+  orientation?: Orientation;
+  /** An owner's username. */
+  owner?: string;
+  /** Unix milliseconds, inclusive. */
+  createdAfter?: number;
+  createdBefore?: number;
+  /** Sees public documents and their own of any visibility; never others' unlisted or private ones. */
+  viewerId?: string | null;
+  /** Default: relevance when `q` is given, else newest. */
+  sort?: SearchSort;
+  /** 1-based. */
+  page?: number;
+  /** Default 24, at most 100. */
+  perPage?: number;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface SearchFacets {
+  tags: FacetCount[];
+  colors: FacetCount[];
+  orientation: FacetCount[];
+}
+
+export interface SearchResult {
+  /** `score` orders hits within one result; its scale is the engine's own. */
+  hits: Array<{ id: string; score: number }>;
+  /** Every matching document the viewer may see, not just this page. */
+  found: number;
+  /** Counted over all matching documents the viewer may see; the top 20 values of each, most frequent first. */
+  facets: SearchFacets;
+  page: number;
+}
+
+export interface Suggestion {
+  kind: 'tag' | 'user';
+  value: string;
+  /** Documents the viewer may see that carry the tag, or that the user owns. */
+  count: number;
+}
+
+export interface SearchIndex {
+  readonly kind: 'embedded' | 'typesense';
+  /** Idempotent: creates the collection with its schema when missing. */
+  ensureCollection(): Promise<void>;
+  /** Inserts or replaces documents by id. */
+  upsert(documents: SearchDocument[]): Promise<void>;
+  /** Missing ids are fine. */
+  remove(ids: string[]): Promise<void>;
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Tag completions (with counts over documents the viewer may see) and usernames, by prefix. */
+  suggest(prefix: string, viewerId?: string | null, limit?: number): Promise<Suggestion[]>;
+  count(): Promise<number>;
+  /** Drops every document (before a reindex). */
+  clear(): Promise<void>;
+  ping(): Promise<void>;
+}
+
+export type SearchIndexErrorCode = 'SEARCH_UNAVAILABLE' | 'SEARCH_COLLECTION_MISSING' | 'SEARCH_REQUEST_REJECTED';
+
+/**
+ * The search engine could not answer: unreachable, failing (5xx), its collection missing,
+ * or it refused a request. The code and `apiCode` follow the shape of `GlimpseError` so
+ * the HTTP edge can map them; a refused request is our bug, hence INTERNAL_SERVER_ERROR.
+ */
+export class SearchIndexError extends Error {
+  override readonly name = 'SearchIndexError';
+  constructor(
+    readonly code: SearchIndexErrorCode,
+    message: string,
+    /** The engine's HTTP status, when it answered. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get apiCode(): 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' {
+    return this.code === 'SEARCH_REQUEST_REJECTED' ? 'INTERNAL_SERVER_ERROR' : 'SERVICE_UNAVAILABLE';
+  }
+}
+
+export function isSearchIndexError(error: unknown): error is SearchIndexError {
+  return error instanceof SearchIndexError;
+}

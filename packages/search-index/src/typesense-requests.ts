@@ -1,0 +1,137 @@
+import type { CollectionCreateSchema, SearchParams, SearchResponse } from 'typesense';
+import { FACET_LIMIT, rankFacet, TEXT_FIELDS, type NormalizedQuery, type NormalizedSuggest } from './query';
+import type { SearchDocument, SearchResult, Suggestion } from './search-index';
+
+/**
+ * What the Typesense adapter sends and how it reads the answers, as pure functions, in
+ * the shapes of Typesense's documented API (collections, documents/import,
+ * documents/search). `test/typesense.test.ts` checks them against a fake server.
+ */
+
+/** Filterable strings are facets too where we count them; the rest are plain indexed fields. */
+export function collectionSchema(name: string): CollectionCreateSchema {
+  return {
+    name,
+    fields: [
+      { name: 'title', type: 'string' },
+      { name: 'description', type: 'string' },
+      { name: 'tags', type: 'string[]', facet: true },
+      { name: 'userTags', type: 'string[]' },
+      { name: 'machineTags', type: 'string[]' },
+      { name: 'ownerId', type: 'string' },
+      { name: 'ownerUsername', type: 'string', facet: true },
+      { name: 'visibility', type: 'string' },
+      { name: 'colors', type: 'string[]', facet: true },
+      { name: 'orientation', type: 'string', facet: true },
+      { name: 'width', type: 'int32' },
+      { name: 'height', type: 'int32' },
+      { name: 'likeCount', type: 'int32' },
+      { name: 'createdAt', type: 'int64' },
+    ],
+    default_sorting_field: 'createdAt',
+    // Tags are hyphenated ("new-york") and usernames may hold underscores: words on both sides are searchable.
+    token_separators: ['-', '_'],
+  };
+}
+
+/** A value inside backticks, Typesense's quoting for strings with special characters. */
+const quote = (value: string) => `\`${value}\``;
+
+/** Public documents, and the viewer's own of any visibility, enforced by the engine. */
+export function visibilityFilter(viewerId: string | null): string {
+  return viewerId === null ? 'visibility:=public' : `(visibility:=public || ownerId:=${quote(viewerId)})`;
+}
+
+export function filterBy(query: NormalizedQuery): string {
+  const clauses = [visibilityFilter(query.viewerId)];
+  // `tags:=[a,b]` would match ANY; every tag is required, so each gets its own clause.
+  for (const tag of query.tags) clauses.push(`tags:=${quote(tag)}`);
+  if (query.colors.length > 0) clauses.push(`colors:=[${query.colors.map(quote).join(',')}]`);
+  if (query.orientation) clauses.push(`orientation:=${query.orientation}`);
+  if (query.owner) clauses.push(`ownerUsername:=${quote(query.owner)}`);
+  if (query.createdAfter !== undefined) clauses.push(`createdAt:>=${query.createdAfter}`);
+  if (query.createdBefore !== undefined) clauses.push(`createdAt:<=${query.createdBefore}`);
+  return clauses.join(' && ');
+}
+
+export function sortBy(query: NormalizedQuery): string {
+  switch (query.sort) {
+    case 'relevance':
+      return query.text ? '_text_match:desc,createdAt:desc' : 'createdAt:desc';
+    case 'most_liked':
+      return 'likeCount:desc,createdAt:desc';
+    case 'newest':
+      return 'createdAt:desc';
+  }
+}
+
+const textParameters = {
+  query_by: Object.keys(TEXT_FIELDS).join(','),
+  query_by_weights: Object.values(TEXT_FIELDS).join(','),
+  num_typos: 2,
+  min_len_1typo: 4,
+  min_len_2typo: 7,
+  prefix: true,
+  typo_tokens_threshold: 1,
+  // Every word must match (with its typos), as in the embedded index; no silent dropping of words.
+  drop_tokens_threshold: 0,
+} as const;
+
+export function searchParameters(query: NormalizedQuery): SearchParams<SearchDocument> {
+  return {
+    q: query.text || '*',
+    ...textParameters,
+    filter_by: filterBy(query),
+    facet_by: 'tags,colors,orientation',
+    max_facet_values: FACET_LIMIT,
+    sort_by: sortBy(query),
+    page: query.page,
+    per_page: query.perPage,
+    include_fields: 'id',
+  } as SearchParams<SearchDocument>;
+}
+
+/** One search per kind, facets only: the tag or username values that start with the prefix. */
+export function suggestParameters(field: 'tags' | 'ownerUsername', prefix: string, suggest: NormalizedSuggest): SearchParams<SearchDocument> {
+  return {
+    q: '*',
+    query_by: field,
+    filter_by: visibilityFilter(suggest.viewerId),
+    facet_by: field,
+    facet_query: `${field}:${prefix}`,
+    // facet_query matches any word of a value; a few more than asked make room for dropping those that only match inside.
+    max_facet_values: suggest.limit + 20,
+    per_page: 0,
+  } as SearchParams<SearchDocument>;
+}
+
+export class UnexpectedResponseError extends Error {}
+
+function facetCounts(response: SearchResponse<SearchDocument>, field: string): Array<[string, number]> {
+  const facet = (response.facet_counts ?? []).find((candidate) => candidate.field_name === field);
+  return (facet?.counts ?? []).map(({ value, count }) => [String(value), Number(count)]);
+}
+
+/** Reads a documented search response (highlights and the rest of the document ignored). */
+export function toSearchResult(response: SearchResponse<SearchDocument>, page: number): SearchResult {
+  if (typeof response?.found !== 'number' || (response.hits !== undefined && !Array.isArray(response.hits))) {
+    throw new UnexpectedResponseError(`expected {found, hits, facet_counts}, got ${JSON.stringify(response).slice(0, 200)}`);
+  }
+  return {
+    hits: (response.hits ?? []).map((hit) => ({ id: String(hit.document.id), score: Number(hit.text_match ?? 0) })),
+    found: response.found,
+    facets: {
+      tags: rankFacet(facetCounts(response, 'tags')),
+      colors: rankFacet(facetCounts(response, 'colors')),
+      orientation: rankFacet(facetCounts(response, 'orientation')),
+    },
+    page: typeof response.page === 'number' ? response.page : page,
+  };
+}
+
+export function toSuggestions(response: SearchResponse<SearchDocument>, field: 'tags' | 'ownerUsername', prefix: string): Suggestion[] {
+  const kind = field === 'tags' ? 'tag' : 'user';
+  return facetCounts(response, field)
+    .filter(([value]) => value.toLowerCase().startsWith(prefix))
+    .map(([value, count]) => ({ kind, value, count }));
+}

@@ -1,0 +1,24 @@
+import type { TokenVerifier } from '@glimpse/access-tokens';
+import { readRequestContext, type Route } from '@glimpse/http-service';
+import type { Logger } from '@glimpse/logging';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { searchRouter, type SearchRouter } from './router';
+import { createContextInner, type SearchDeps } from './trpc';
+
+export { searchRouter, type SearchRouter } from './router';
+export { createContextInner, type SearchContext, type SearchDeps } from './trpc';
+export type SearchInputs = inferRouterInputs<SearchRouter>;
+export type SearchOutputs = inferRouterOutputs<SearchRouter>;
+
+export const SEARCH_PREFIX = '/api/search';
+
+export function createSearchRoutes(deps: SearchDeps, verifier: TokenVerifier, logger: Logger): Route[] {
+  const handler = createHTTPHandler({
+    router: searchRouter,
+    basePath: `${SEARCH_PREFIX}/`,
+    maxBodySize: 64 * 1024,
+    createContext: async ({ req }) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
+  });
+  return [{ prefix: SEARCH_PREFIX, handler }];
+}

@@ -1,0 +1,73 @@
+import { IMAGE_COLUMNS, IMAGE_FROM, canView, decodeOffset, encodeOffset, normalizeTag, type ImageRow } from '@glimpse/images';
+import { MAX_PER_PAGE } from '@glimpse/search-index';
+import { z } from 'zod';
+import { publicProcedure, router } from './trpc';
+
+/** Accepts `["sea","sky"]` or `"sea, sky"`; normalised like the tags themselves. */
+const list = z
+  .union([z.array(z.string().max(100)).max(20), z.string().max(1_000)])
+  .transform((value) => [...new Set((typeof value === 'string' ? value.split(',') : value).map(normalizeTag).filter(Boolean))])
+  .optional();
+const date = z.iso.datetime({ message: 'expected an ISO date-time like 2026-01-31T00:00:00Z' }).transform((value) => Date.parse(value)).optional();
+
+export const searchRouter = router({
+  /**
+   * Words over title, description, tags and owner (typo tolerant), filters (all tags, any
+   * colour, orientation, owner, date range), facet counts and sorting. The engine filters
+   * by visibility, so `found` and facets never count what the viewer may not see; the
+   * database re-checks every hit before it is shown.
+   */
+  images: publicProcedure
+    .input(
+      z
+        .object({
+          q: z.string().trim().max(200).optional(),
+          tags: list,
+          colors: list,
+          orientation: z.enum(['landscape', 'portrait', 'square']).optional(),
+          owner: z.string().trim().toLowerCase().max(30).optional(),
+          createdAfter: date,
+          createdBefore: date,
+          sort: z.enum(['relevance', 'newest', 'most_liked']).optional(),
+          cursor: z.string().max(200).optional(),
+          limit: z.number().int().min(1).max(MAX_PER_PAGE).default(24),
+        })
+        .default({ limit: 24 }),
+    )
+    .query(async ({ ctx, input }) => {
+      const offset = decodeOffset(input.cursor);
+      const page = Math.floor(offset / input.limit) + 1;
+      const result = await ctx.searchIndex.search({
+        q: input.q || undefined,
+        tags: input.tags,
+        colors: input.colors,
+        orientation: input.orientation,
+        owner: input.owner,
+        createdAfter: input.createdAfter,
+        createdBefore: input.createdBefore,
+        sort: input.sort,
+        viewerId: ctx.viewer?.id ?? null,
+        page,
+        perPage: input.limit,
+      });
+      const ids = result.hits.map((hit) => hit.id);
+      const rows = ids.length
+        ? await ctx.db.query<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM ${IMAGE_FROM} WHERE i.id = ANY($1::uuid[]) AND i.deleted_at IS NULL`, [ids])
+        : [];
+      const byId = new Map(rows.filter((row) => row.status === 'ready' && canView(row, ctx.viewer)).map((row) => [row.id, row]));
+      const hits = await ctx.catalogue.cards(ctx.db, ids.flatMap((id) => byId.get(id) ?? []));
+      const nextOffset = page * input.limit;
+      return { hits, found: result.found, facets: result.facets, nextCursor: nextOffset < result.found ? encodeOffset(nextOffset) : null };
+    }),
+
+  /** Completions for a search box: tags (with how many visible images carry them) and usernames. */
+  suggest: publicProcedure.input(z.object({ prefix: z.string().trim().min(1, 'type at least one character').max(50), limit: z.number().int().min(1).max(20).default(8) })).query(async ({ ctx, input }) => {
+    const suggestions = await ctx.searchIndex.suggest(input.prefix.toLowerCase(), ctx.viewer?.id ?? null, input.limit * 2);
+    return {
+      tags: suggestions.filter((s) => s.kind === 'tag').slice(0, input.limit).map((s) => ({ tag: s.value, count: s.count })),
+      users: suggestions.filter((s) => s.kind === 'user').slice(0, input.limit).map((s) => ({ username: s.value, count: s.count })),
+    };
+  }),
+});
+
+export type SearchRouter = typeof searchRouter;
