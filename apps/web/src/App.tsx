@@ -6,6 +6,7 @@ import { FeedPage } from './pages/FeedPage';
 import { ImagePage } from './pages/ImagePage';
 import { MyUploadsPage } from './pages/MyUploadsPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { SearchPage } from './pages/SearchPage';
 import { SignInPage } from './pages/SignInPage';
 import { SignUpPage } from './pages/SignUpPage';
 import { UploadPage } from './pages/UploadPage';
@@ -19,6 +20,7 @@ const ROUTES: Array<[pattern: string, render: (params: Params) => ReactNode]> = 
   ['/', () => <FeedPage />],
   ['/i/:imageId', ({ imageId }) => <ImagePage key={imageId} imageId={imageId!} />],
   ['/u/:username', ({ username }) => <UserPage key={username} username={username!.toLowerCase()} />],
+  ['/search', () => <SearchPage />],
   ['/me', () => <MyUploadsPage />],
   ['/upload', () => <UploadPage />],
   ['/signin', () => <SignInPage />],

@@ -51,13 +51,17 @@ export function apiClient(baseUrl: string) {
       });
       accessToken = (await unwrap<{ accessToken: string }>(response)).accessToken;
     },
-    async upload(bytes: Buffer, fileName: string, title: string) {
+    async upload(bytes: Buffer, fileName: string, title: string, tags = 'seed') {
       const form = new FormData();
       form.set('file', new Blob([new Uint8Array(bytes)]), fileName);
       form.set('title', title);
-      form.set('tags', 'seed');
+      form.set('tags', tags);
       const response = await fetch(`${baseUrl}/api/upload/create`, { method: 'POST', headers: headers(), body: form });
       return unwrap<{ imageId: string }>(response);
+    },
+    async search(input: Record<string, unknown>) {
+      const query = encodeURIComponent(JSON.stringify(input));
+      return unwrap<{ found: number; hits: Array<{ id: string; title: string }> }>(await fetch(`${baseUrl}/api/search/images?input=${query}`, { headers: headers() }));
     },
     async latest(limit: number) {
       const input = encodeURIComponent(JSON.stringify({ limit }));

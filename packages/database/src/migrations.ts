@@ -155,7 +155,8 @@ export async function migrate(db: Database): Promise<string[]> {
   for (const migration of migrations) {
     if (done.has(migration.id)) continue;
     for (const statement of migration.statements) await runIdempotent(db, statement);
-    const recorded = await db.query('INSERT INTO schema_migrations (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id', [migration.id]);
+    // Replicas racing to record the same migration conflict at SERIALIZABLE: retried on 40001.
+    const recorded = await db.transaction((tx) => tx.query('INSERT INTO schema_migrations (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id', [migration.id]));
     if (recorded.length > 0) applied.push(migration.id);
   }
   return applied;

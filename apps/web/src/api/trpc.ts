@@ -1,14 +1,11 @@
 import type { AuthRouter } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
+import type { SearchRouter } from '@glimpse/search';
 import type { UploadRouter } from '@glimpse/upload';
 import { createTRPCClient, httpLink, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import { session } from './session';
-
-// TODO(search): when `/api/search` lands, add
-//   export const search = createServiceClient<SearchRouter>('/api/search');
-// with `import type { SearchRouter } from '@glimpse/search'`, and use it in components/SearchBox.
 
 /** Procedures whose UNAUTHORIZED means "wrong credentials", not "access token expired". */
 const CREDENTIAL_PROCEDURES = new Set(['signup', 'login', 'refresh', 'logout']);
@@ -74,3 +71,4 @@ function createServiceClient<TRouter extends AnyRouter>(prefix: string) {
 export const auth = createServiceClient<AuthRouter>('/api/auth');
 export const upload = createServiceClient<UploadRouter>('/api/upload');
 export const feed = createServiceClient<FeedRouter>('/api/feed');
+export const search = createServiceClient<SearchRouter>('/api/search');

@@ -1,6 +1,7 @@
 import { useSession } from '../api/use-session';
 import { signOut } from '../api/sign-out';
 import { Link, navigate, useLocation } from '../router/router';
+import { SearchBox } from './SearchBox';
 
 function NavLink({ to, children }: { to: string; children: string }) {
   const { pathname } = useLocation();
@@ -19,8 +20,7 @@ export function Header() {
         <span className="brand-mark" aria-hidden="true" />
         Glimpse
       </Link>
-      {/* SEARCH: the search box (words, tags, colours) goes here once /api/search ships; see api/trpc.ts. */}
-      <div className="header-search" />
+      <SearchBox />
       <nav className="nav" aria-label="Main">
         <NavLink to="/">Feed</NavLink>
         {current ? (

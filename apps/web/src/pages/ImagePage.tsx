@@ -2,11 +2,13 @@ import type { FeedOutputs } from '@glimpse/feed';
 import { useEffect } from 'react';
 import { feed } from '../api/trpc';
 import { useQuery } from '../api/use-query';
+import { ImageTile } from '../components/ImageTile';
 import { LikeButton } from '../components/LikeButton';
 import { Notice } from '../components/Notice';
 import { altText, ProgressiveImage } from '../components/ProgressiveImage';
 import { StatusBadge } from '../components/StatusBadge';
 import { Link } from '../router/router';
+import { searchHref } from '../search/search-params';
 import { NotFoundPage } from './NotFoundPage';
 
 type ImageDetail = FeedOutputs['image'];
@@ -72,13 +74,21 @@ function ImageView({ image }: { image: ImageDetail }) {
         {image.tags.length > 0 && (
           <ul className="tags" aria-label="Tags">
             {userTags.map((tag) => (
-              <li key={`user:${tag.tag}`} className="tag">
-                #{tag.tag}
+              <li key={`user:${tag.tag}`}>
+                <Link to={searchHref({ tags: [tag.tag] })} className="tag">
+                  #{tag.tag}
+                </Link>
               </li>
             ))}
             {machineTags.map((tag) => (
-              <li key={`machine:${tag.tag}`} className="tag tag-machine" title={tag.confidence === null ? undefined : `Detected (${Math.round(tag.confidence * 100)}% sure)`}>
-                {tag.tag}
+              <li key={`machine:${tag.tag}`}>
+                <Link
+                  to={searchHref({ tags: [tag.tag] })}
+                  className="tag tag-machine"
+                  title={tag.confidence === null ? undefined : `Detected (${Math.round(tag.confidence * 100)}% sure)`}
+                >
+                  {tag.tag}
+                </Link>
               </li>
             ))}
           </ul>
@@ -89,6 +99,23 @@ function ImageView({ image }: { image: ImageDetail }) {
           </p>
         )}
       </div>
+      <SimilarImages imageId={image.id} />
     </article>
+  );
+}
+
+/** More like this one, from the recommender; nothing is shown when it has no suggestions. */
+function SimilarImages({ imageId }: { imageId: string }) {
+  const similar = useQuery(`similar:${imageId}`, () => feed.similar.query({ imageId }));
+  if (similar.status !== 'done' || similar.data.items.length === 0) return null;
+  return (
+    <section className="similar" aria-labelledby="similar-heading">
+      <h2 id="similar-heading">Similar photos</h2>
+      <ul className="grid" aria-label="Similar photos">
+        {similar.data.items.map((card) => (
+          <ImageTile key={card.id} image={card} eager={false} />
+        ))}
+      </ul>
+    </section>
   );
 }
