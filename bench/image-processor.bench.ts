@@ -62,7 +62,7 @@ async function worker(): Promise<number> {
     );
     ids.push(id);
   }
-  const handler = createProcessImageHandler({ db, storage, buckets, logger: silentLogger, maxPixels: config.UPLOAD_MAX_PIXELS });
+  const handler = createProcessImageHandler({ db, storage, buckets, logger: silentLogger, maxPixels: config.UPLOAD_MAX_PIXELS, tagging: false });
   let acked = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));

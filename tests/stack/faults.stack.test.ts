@@ -70,7 +70,7 @@ describe('faults in the production shape', () => {
     await waitFor(async () => !(await stack.isReady('feed')), 'feed to report the database unreachable', 30_000);
     expect(await stack.isReady('auth')).toBe(false);
     stackCtl('pg-start');
-    for (const name of ['auth', 'upload', 'feed', 'search', 'static', 'image-processor'] as const) await waitFor(() => stack.isReady(name), `${name} to be ready again`, 60_000);
+    for (const name of ['auth', 'upload', 'feed', 'search', 'static', 'image-processor', 'image-tagger'] as const) await waitFor(() => stack.isReady(name), `${name} to be ready again`, 60_000);
     expect([...stack.processes.values()].map((child) => child.pid)).toEqual(pids);
     await allReady([await uploadAccepted()]);
   });

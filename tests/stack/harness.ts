@@ -25,6 +25,7 @@ export const SERVICES = {
   search: 'apps/search/src/main.ts',
   static: 'apps/static/src/main.ts',
   'image-processor': 'workers/image-processor/src/main.ts',
+  'image-tagger': 'workers/image-tagger/src/main.ts',
 } as const;
 export type ServiceName = keyof typeof SERVICES;
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { GlimpseConfig } from '@glimpse/config';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { startOutboxRelay } from '@glimpse/outbox';
-import { authRoutes, createSigner, createVerifier, feedRoutes, searchRoutes, startImageProcessor, startIndexer, startMaintenance, startService, staticImageRoutes, uploadRoutes, type RunningService } from '@glimpse/platform';
+import { authRoutes, createSigner, createVerifier, feedRoutes, searchRoutes, startImageProcessor, startIndexer, startMaintenance, startService, startTagger, staticImageRoutes, uploadRoutes, type RunningService } from '@glimpse/platform';
 
 export type Gateway = RunningService;
 
@@ -11,7 +11,7 @@ const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /**
  * The all-in-one: every service router, the static image service, the web app, the
- * outbox relay and the workers (processor, indexer) in one process on one port, on whichever
+ * outbox relay and the workers (processor, tagger, indexer) in one process on one port, on whichever
  * adapters the configuration selects (embedded by default).
  */
 export function startGateway(config: GlimpseConfig, options: { logger?: Logger; retryDelayMs?: (attempt: number) => number } = {}): Promise<Gateway> {
@@ -21,6 +21,7 @@ export function startGateway(config: GlimpseConfig, options: { logger?: Logger; 
     const verifier = await createVerifier(config, signer);
     const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
     const processor = startImageProcessor(infra, logger, options.retryDelayMs);
+    const tagger = config.TAGGER_ENABLED ? startTagger(infra, logger, options.retryDelayMs) : undefined;
     const indexer = await startIndexer(infra, logger, options.retryDelayMs);
     const stopMaintenance = startMaintenance(infra, logger);
     relay.wake();
@@ -36,6 +37,7 @@ export function startGateway(config: GlimpseConfig, options: { logger?: Logger; 
       async stop() {
         stopMaintenance();
         await processor.stop();
+        await tagger?.stop();
         await indexer.stop();
         await relay.stop();
       },

@@ -12,7 +12,8 @@ export type { Session } from '@glimpse/api-client';
 /** A gateway on a free port over a fresh data directory, as `npm start` runs it. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const dataDir = env.GLIMPSE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'glimpse-test-'));
-  const config = loadConfig({}, { GLIMPSE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  // The tagger's model costs seconds to load; tests that look at machine tags turn it on.
+  const config = loadConfig({}, { GLIMPSE_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', TAGGER_ENABLED: 'false', ...env });
   const gateway = await startGateway(config, { logger: silentLogger, retryDelayMs: () => 50 });
   return new TestGateway(gateway, dataDir);
 }

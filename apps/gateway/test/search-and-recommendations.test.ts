@@ -20,7 +20,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 
 beforeAll(async () => {
-  glimpse = await startTestGateway();
+  glimpse = await startTestGateway({ TAGGER_ENABLED: 'true' });
   [alice, bob] = await Promise.all([glimpse.signUp('alice'), glimpse.signUp('bob')]);
   const uploads: Array<[string, Session, string, Record<string, string>]> = [
     ['sunset', alice, '#e07020', { title: 'Sunset over the harbour', tags: 'sunset, sea' }],
@@ -90,6 +90,21 @@ describe('search', () => {
     await alice.upload.update.mutate({ imageId: photos.dog2!, visibility: 'private' });
     await until(() => bob.search.images.query({ tags: ['dog'] }), (r) => r.found === 1, 'the now-private image to leave others’ results');
     await alice.upload.update.mutate({ imageId: photos.dog2!, visibility: 'public' });
+  });
+});
+
+describe('machine tags', () => {
+  it('tags every image with the model, keeps machine tags apart with their confidence, and makes colours searchable', async () => {
+    const state = await until(() => alice.upload.status.query({ imageId: photos.mountain! }), (s) => s.taggingStatus !== 'pending', 'the tagger', 50_000);
+    expect(state.taggingStatus).toBe('tagged');
+    expect(state.tags.filter((t) => t.source === 'user').map((t) => t.tag).sort()).toEqual(['lake', 'mountain']);
+    for (const tag of state.tags.filter((t) => t.source === 'machine')) expect(tag.confidence).toBeGreaterThan(0);
+    // The owner's tags stay the owner's: a machine tag never replaces them.
+    const ocean = await glimpse.uploadOk(alice, await solid(320, 200, '#1f4fd8').png().toBuffer(), { title: 'Open ocean' });
+    await glimpse.settle(alice, ocean);
+    const blue = await until(() => glimpse.anonymous().search.images.query({ colors: ['blue'] }), (r) => ids(r.hits).includes(ocean), 'colour names in the index', 50_000);
+    expect(ids(blue.hits)).not.toContain(photos.sunset);
+    expect(blue.facets.colors.find((f) => f.value === 'blue')?.count).toBe(blue.found);
   });
 });
 

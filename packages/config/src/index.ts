@@ -51,6 +51,8 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(2),
   JOB_MAX_ATTEMPTS: positiveInt.default(5),
   RECONCILE_AFTER_SECONDS: positiveInt.default(600),
+  /** Machine tagging (a vision model, ~6 s to load, ~0.5 s per image); off for very small hosts. */
+  TAGGER_ENABLED: bool.default(true),
 }).superRefine((config, context) => {
   // Settings that only make sense together.
   if (config.S3_ENDPOINT) {

@@ -2,3 +2,4 @@ export { createProcessImageHandler, type ProcessImageDeps, type ProcessImagePayl
 export { reconcileStuckImages, redriveDeadLetters, sweepOrphans, type SweepResult } from './operations';
 export { createIndexImageHandler, loadIndexEntries, type IndexImageDeps, type IndexImagePayload } from './index-image';
 export { reindexAll, type ReindexProgress } from './reindex';
+export { createTagImageHandler, type TagImageDeps } from './tag-image';

@@ -15,6 +15,8 @@ export interface ProcessImageDeps {
   buckets: { unprocessed: string; processed: string };
   logger: Logger;
   maxPixels: number;
+  /** Queue a tag-images job for every image that becomes ready (off where no tagger runs). */
+  tagging: boolean;
 }
 
 export interface ProcessImagePayload {
@@ -69,8 +71,9 @@ export function createProcessImageHandler(deps: ProcessImageDeps): JobHandler<Pr
         );
         if (updated.length > 0) {
           await recordImageEvent(tx, imageId, 'ready', `${variants.length} variants`);
-          // Searchable at once by its title and the owner's tags.
+          // Searchable at once by its title and the owner's tags; tagging re-indexes it later.
           await enqueueJob(tx, QUEUES.indexImages, { imageId });
+          if (deps.tagging) await enqueueJob(tx, QUEUES.tagImages, { imageId });
         }
         return updated.length > 0;
       });

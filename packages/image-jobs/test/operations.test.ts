@@ -58,7 +58,7 @@ describe('poison jobs and redrive', () => {
       ...storage,
       putObject: (bucket, key, body, type) => (storageBroken && bucket === buckets.processed ? Promise.reject(new Error('disk full')) : storage.putObject(bucket, key, body, type)),
     };
-    const handler = createProcessImageHandler({ db, storage: flaky, buckets, logger: silentLogger, maxPixels: 1e8 });
+    const handler = createProcessImageHandler({ db, storage: flaky, buckets, logger: silentLogger, maxPixels: 1e8, tagging: false });
     const consumer = queue.consume(QUEUES.processImages, handler, { concurrency: 1, maxAttempts: 3, retryDelayMs: () => 10 });
     const id = await pendingImage();
     await queue.publish(QUEUES.processImages, { imageId: id });

@@ -3,7 +3,8 @@ import { createAuthRoutes } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, type Route } from '@glimpse/http-service';
-import { createIndexImageHandler, createProcessImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
+import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
+import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
 import { QUEUES, exponentialBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
@@ -72,13 +73,29 @@ export async function startIndexer(infra: Infrastructure, logger: Logger, retryD
   return infra.queue.consume(QUEUES.indexImages, handler, { concurrency: 4, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
 }
 
+/** The image-tagger: the model is loaded once, on the first image, so a process that never tags never pays for it. */
+export function startTagger(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Consumer & { tagger(): Promise<ImageTagger> } {
+  let loading: Promise<ImageTagger> | undefined;
+  const tagger = () => (loading ??= createImageTagger());
+  const lazyTagger: ImageTagger = { tag: async (image) => (await tagger()).tag(image), close: async () => (loading ? (await loading).close() : undefined) };
+  const handler = createTagImageHandler({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, tagger: lazyTagger, logger: logger.child({ worker: 'image-tagger' }) });
+  const consumer = infra.queue.consume(QUEUES.tagImages, handler, { concurrency: 1, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
+  return {
+    tagger,
+    async stop() {
+      await consumer.stop();
+      await lazyTagger.close();
+    },
+  };
+}
+
 export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
   return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier, logger });
 }
 
 export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Consumer {
   const { db, storage, buckets, queue, config } = infra;
-  const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS });
+  const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS, tagging: config.TAGGER_ENABLED });
   return queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
 }
 

@@ -25,14 +25,17 @@ async function settle(): Promise<void> {
 }
 
 async function refreshStartedAtOrAfter(notBefore: number): Promise<number> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const response = await fetch(api('non-personalized/popular?n=1'), { headers });
     await response.body?.cancel();
     const started = Date.parse(response.headers.get('last-modified') ?? '');
     if (started >= notBefore) return started;
     if (Date.now() > deadline) {
-      throw new Error(`Gorse at ${url} did not refresh its models within 60 s: is it running with packages/recommender/gorse/config.toml (a leaderboard named "popular", 2 s fit periods)?`);
+      throw new Error(
+        `Gorse at ${url} did not refresh its models within 30 s: is it running with packages/recommender/gorse/config.toml (a leaderboard named "popular", 2 s fit periods)? ` +
+          'If its log says "panic recovered", its refresh loop has died (a Gorse v0.5.4 failure): restart it.',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
