@@ -25,7 +25,7 @@ const concurrency = Number(process.argv[4] ?? 8);
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 
 async function burst(baseUrl: string, label: string, photos: Buffer[]) {
-  const user = await signUp(baseUrl, `bench_${label}_${Date.now() % 100000}`);
+  const user = await signUp(baseUrl, `bench_${label.replace(/\W/g, "")}_${Date.now() % 100000}`);
   const latencies: number[] = [];
   const started = performance.now();
   let next = 0;
