@@ -82,7 +82,7 @@ await gateway.close();
 rmSync(dataDir, { recursive: true, force: true });
 
 if (process.env.DATABASE_URL && process.env.AMQP_URL && process.env.S3_ENDPOINT) {
-  const stack = await startStack({ env: { LOG_LEVEL: 'warn' } });
+  const stack = await startStack({ env: { LOG_LEVEL: 'info' } });
   try {
     results['stack (Traefik, separate processes)'] = await burst(stack.url, 'stack', photos);
   } finally {
