@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { GlimpseConfig } from '@glimpse/config';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { startOutboxRelay } from '@glimpse/outbox';
-import { authRoutes, createSigner, createVerifier, feedRoutes, searchRoutes, startImageProcessor, startIndexer, startMaintenance, startService, startTagger, staticImageRoutes, uploadRoutes, type RunningService } from '@glimpse/platform';
+import { authRoutes, createSigner, createVerifier, feedRoutes, searchRoutes, startImageProcessor, startIndexer, startMaintenance, startService, startTagger, staticImageRoutes, uploadRoutes, type RunningParts, type RunningService, type ServiceContext } from '@glimpse/platform';
 
 export type Gateway = RunningService;
 
@@ -14,9 +14,8 @@ const webRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
  * outbox relay and the workers (processor, tagger, indexer) in one process on one port, on whichever
  * adapters the configuration selects (embedded by default).
  */
-export function startGateway(config: GlimpseConfig, options: { logger?: Logger; retryDelayMs?: (attempt: number) => number } = {}): Promise<Gateway> {
-  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
-  return startService('gateway', config, logger, async ({ infra }) => {
+export function composeGateway(options: { retryDelayMs?: (attempt: number) => number } = {}) {
+  return async ({ config, infra, logger }: ServiceContext): Promise<RunningParts> => {
     const signer = createSigner(config);
     const verifier = await createVerifier(config, signer);
     const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
@@ -42,5 +41,10 @@ export function startGateway(config: GlimpseConfig, options: { logger?: Logger; 
         await relay.stop();
       },
     };
-  }, { migrate: true });
+  };
+}
+
+export function startGateway(config: GlimpseConfig, options: { logger?: Logger; retryDelayMs?: (attempt: number) => number } = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
+  return startService('gateway', config, logger, composeGateway(options), { migrate: true });
 }
