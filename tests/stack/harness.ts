@@ -175,6 +175,8 @@ export async function startStack(options: { services?: ServiceName[]; env?: Reco
   };
   const logDir = join(process.env.GLIMPSE_STACK_DIR ?? '/tmp/glimpse-stack', 'logs', id);
   mkdirSync(logDir, { recursive: true });
+  // Local state of this stack only (the embedded search index's journal lives there).
+  env.GLIMPSE_DATA_DIR = join(logDir, 'data');
   execFileSync(process.execPath, [...node('apps/cli/src/main.ts'), 'migrate', '--wait', '60'], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
 
   const stack = new Stack(id, env, logDir);

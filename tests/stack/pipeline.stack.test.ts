@@ -45,6 +45,26 @@ describe('the production shape: separate processes behind Traefik', () => {
     await expectNoOrphans(checks);
   });
 
+  it('tags every upload with the model and makes it searchable through /api/search', async () => {
+    const deadline = Date.now() + 120_000;
+    let pending = Infinity;
+    while (pending > 0 && Date.now() < deadline) {
+      pending = ((await checks.db.query<{ count: number }>(`SELECT count(*) AS count FROM images WHERE tagging_status = 'pending'`))[0]!).count;
+      if (pending > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(pending, 'images still waiting for the tagger').toBe(0);
+    const [{ tagged }] = (await checks.db.query<{ tagged: number }>(`SELECT count(*) AS tagged FROM images WHERE tagging_status = 'tagged'`)) as [{ tagged: number }];
+    expect(tagged).toBeGreaterThanOrEqual(50);
+    const { search } = apiClients(stack.url);
+    let found = 0;
+    while (found < 50 && Date.now() < deadline) {
+      found = (await search.images.query({ q: 'stack' })).found;
+      if (found < 50) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(found).toBe(50);
+    expect((await search.images.query({ q: 'stacck 7' })).hits.map((hit) => hit.title)).toContain('stack 7');
+  });
+
   it('puts the security headers on every route and serves the web app at /', async () => {
     for (const path of ['/', '/api/feed/latest', '/.well-known/jwks.json']) {
       const response = await fetch(`${stack.url}${path}`);
