@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     // Tests and benchmarks may reach for fixtures and start apps.
-    files: ['**/test/**', 'bench/**'],
+    files: ['**/test/**', 'bench/**', 'packages/*/bench/**'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

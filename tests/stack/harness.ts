@@ -157,6 +157,8 @@ export async function startStack(options: { services?: ServiceName[]; env?: Reco
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
+    // Traefik runs on loopback in front of every service
+    TRUSTED_PROXIES: '127.0.0.1',
     LOG_LEVEL: 'info',
     DATABASE_URL: databaseUrl,
     AMQP_URL: amqp.toString(),

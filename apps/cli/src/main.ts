@@ -57,7 +57,8 @@ async function openWhenReachable(config: ReturnType<typeof loadConfig>, waitSeco
   const deadline = Date.now() + waitSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await openInfrastructure(config, logger, { migrate: false });
+      // a dependency still starting is waited for inside, up to the same deadline
+      return await openInfrastructure(config, logger, { migrate: false, waitMs: Math.max(0, deadline - Date.now()) });
     } catch (error) {
       if (Date.now() > deadline) throw error;
       logger.warn({ attempt, err: error instanceof Error ? error.message : String(error) }, 'waiting for dependencies');

@@ -1,9 +1,5 @@
-import { createVerifier, runService, searchRoutes, startIndexer } from '@glimpse/platform';
+import { runService, searchService } from '@glimpse/platform';
 
-// The search service. With Typesense the indexer runs as its own worker; with the embedded
-// index (no TYPESENSE_URL) the index lives in this process, so this process indexes too.
-await runService('search', async ({ config, infra, logger }) => {
-  const routes = await searchRoutes(infra, await createVerifier(config), logger);
-  const indexer = (await infra.searchIndex()).kind === 'embedded' ? await startIndexer(infra, logger) : undefined;
-  return { routes, stop: async () => indexer?.stop() };
-});
+// The search service. With the embedded index it also indexes in-process; with SEARCH_ENGINE
+// database or typesense the indexer worker fills the shared index.
+await runService('search', searchService);

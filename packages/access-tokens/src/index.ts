@@ -90,7 +90,7 @@ function verifierFor(getKey: JWTVerifyGetKey): TokenVerifier {
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, getKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM] });
+        const { payload } = await jwtVerify(token, getKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: [ALGORITHM], requiredClaims: ['exp', 'sub'] });
         if (typeof payload.sub !== 'string' || typeof payload.username !== 'string') throw new Error('claims missing');
         return { id: payload.sub, username: payload.username };
       } catch (error) {

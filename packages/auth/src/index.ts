@@ -1,7 +1,6 @@
 import { JWKS_PATH, type TokenVerifier } from '@glimpse/access-tokens';
-import { readRequestContext, sendJson, type Route } from '@glimpse/http-service';
+import { createBackoffThrottle, createRateLimiter, createTrpcHandler, readRequestContext, sendJson, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter, type AuthRouter } from './router';
 import { createContextInner, type AuthDeps } from './trpc';
@@ -14,15 +13,28 @@ export type AuthOutputs = inferRouterOutputs<AuthRouter>;
 export const AUTH_PREFIX = '/api/auth';
 
 /** The auth service's routes: its tRPC router and the JWKS other services verify with. */
-export function createAuthRoutes(deps: AuthDeps, verifier: TokenVerifier, logger: Logger): Route[] {
-  const trpc = createHTTPHandler({
+export function createAuthRoutes(options: AuthDeps, verifier: TokenVerifier, logger: Logger): Route[] {
+  const deps = { ...defaultThrottles(), ...options };
+  const trpc = createTrpcHandler({
     router: authRouter,
-    basePath: `${AUTH_PREFIX}/`,
-    maxBodySize: 64 * 1024,
-    createContext: async ({ req }) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
+    prefix: AUTH_PREFIX,
+    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
   });
   return [
     { prefix: AUTH_PREFIX, handler: trpc },
     { prefix: JWKS_PATH, handler: async (_req, res) => sendJson(res, 200, await deps.signer.jwks()) },
   ];
+}
+
+/**
+ * Password guessing: after 5 failures an account waits 1 s, then 2, 4, … up to 15 minutes
+ * between attempts; an address gets 20 free failures (a shared office) on the same curve.
+ * Sign-ups: at most 50 an hour from one address, on top of the per-minute attempt limit.
+ */
+export function defaultThrottles() {
+  return {
+    accountFailures: createBackoffThrottle({ freeFailures: 5, baseMs: 1_000, maxMs: 15 * 60_000 }),
+    addressFailures: createBackoffThrottle({ freeFailures: 20, baseMs: 1_000, maxMs: 15 * 60_000 }),
+    signupLimiter: createRateLimiter({ limit: 50, windowMs: 3_600_000 }),
+  };
 }

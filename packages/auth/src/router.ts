@@ -36,6 +36,7 @@ async function respond(ctx: AuthContext, user: UserRow, refreshToken: string) {
 export const authRouter = router({
   signup: publicProcedure.input(z.object({ email, username, password })).mutation(async ({ ctx, input }) => {
     ctx.attemptLimiter.take(ctx.clientIp, 'sign-up');
+    ctx.signupLimiter.take(`signup:${ctx.clientIp}`, 'sign-up');
     const passwordHash = await hashPassword(input.password);
     try {
       const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
@@ -59,12 +60,21 @@ export const authRouter = router({
     .input(z.object({ login: z.string().trim().toLowerCase().min(1, 'enter your email or username'), password: z.string().min(1, 'enter your password') }))
     .mutation(async ({ ctx, input }) => {
       ctx.attemptLimiter.take(ctx.clientIp, 'sign-in');
+      ctx.addressFailures.check(ctx.clientIp, 'your address');
       const [row] = await ctx.db.query<UserRow & { password_hash: string }>(
         'SELECT id, email, username, created_at, password_hash FROM users WHERE email = $1 OR username = $1',
         [input.login],
       );
+      // Keyed by the account when there is one, so its email and its username share one budget.
+      const account = row ? `user:${row.id}` : `login:${input.login}`;
+      ctx.accountFailures.check(account, 'this account');
       const matches = await passwordMatches(row?.password_hash ?? (await decoyHash), input.password);
-      if (!row || !matches) throw new GlimpseError('INVALID_CREDENTIALS', 'Wrong email/username or password.');
+      if (!row || !matches) {
+        ctx.accountFailures.fail(account);
+        ctx.addressFailures.fail(ctx.clientIp);
+        throw new GlimpseError('INVALID_CREDENTIALS', 'Wrong email/username or password.');
+      }
+      ctx.accountFailures.succeed(account);
       const { user, refreshToken } = await ctx.db.transaction((tx) => issueSession(ctx, tx, row));
       return respond(ctx, user, refreshToken);
     }),

@@ -1,6 +1,6 @@
 import type { Database } from '@glimpse/database';
 import type { TokenSigner } from '@glimpse/access-tokens';
-import { formatApiError, mapDomainErrors, requireViewer, type RequestContext, type createRateLimiter } from '@glimpse/http-service';
+import { formatApiError, mapDomainErrors, requireViewer, type BackoffThrottle, type RateLimiter, type RequestContext } from '@glimpse/http-service';
 import { initTRPC } from '@trpc/server';
 
 export interface AuthDeps {
@@ -8,13 +8,18 @@ export interface AuthDeps {
   signer: TokenSigner;
   refreshTokenTtlDays: number;
   /** Counts sign-up and sign-in attempts per client address. */
-  attemptLimiter: ReturnType<typeof createRateLimiter>;
+  attemptLimiter: RateLimiter;
+  /** Failed sign-ins per account and per address, with backoff (defaults: `defaultThrottles`). */
+  accountFailures?: BackoffThrottle;
+  addressFailures?: BackoffThrottle;
+  /** Sign-ups per address over a longer window. */
+  signupLimiter?: RateLimiter;
 }
 
-export type AuthContext = RequestContext & AuthDeps;
+export type AuthContext = RequestContext & Required<AuthDeps>;
 
 /** Pure: what tests call directly. */
-export const createContextInner = (deps: AuthDeps, request: RequestContext): AuthContext => ({ ...deps, ...request });
+export const createContextInner = (deps: Required<AuthDeps>, request: RequestContext): AuthContext => ({ ...deps, ...request });
 
 const t = initTRPC.context<AuthContext>().create({ errorFormatter: formatApiError, isDev: false });
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -35,6 +36,8 @@ export const configSchema = z.object({
 
   AMQP_URL: z.string().regex(/^amqps?:\/\//, 'expected an amqp:// or amqps:// URL').optional(),
 
+  /** Where search lives; unset: typesense when TYPESENSE_URL is set, else embedded. */
+  SEARCH_ENGINE: z.enum(['embedded', 'database', 'typesense']).optional(),
   TYPESENSE_URL: optionalUrl,
   TYPESENSE_API_KEY: z.string().optional(),
   GORSE_URL: optionalUrl,
@@ -48,6 +51,18 @@ export const configSchema = z.object({
 
   UPLOAD_MAX_BYTES: positiveInt.default(50 * 1024 * 1024),
   UPLOAD_MAX_PIXELS: positiveInt.default(100_000_000),
+  /** Per user: bytes of originals kept, and uploads accepted per hour. */
+  UPLOAD_QUOTA_BYTES: positiveInt.default(10 * 1024 ** 3),
+  UPLOADS_PER_HOUR: positiveInt.default(300),
+  /**
+   * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, e.g.
+   * the ingress's pod network); none by default, so the client is the connected peer.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAddressOrCidr), 'expected comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,fd00::/8'),
   WORKER_CONCURRENCY: positiveInt.default(2),
   JOB_MAX_ATTEMPTS: positiveInt.default(5),
   RECONCILE_AFTER_SECONDS: positiveInt.default(600),
@@ -60,6 +75,9 @@ export const configSchema = z.object({
       if (!config[key]) context.addIssue({ code: 'custom', path: [key], message: 'required when S3_ENDPOINT is set' });
     }
   }
+  if (config.SEARCH_ENGINE === 'typesense' && !config.TYPESENSE_URL) {
+    context.addIssue({ code: 'custom', path: ['TYPESENSE_URL'], message: 'required when SEARCH_ENGINE is typesense' });
+  }
   for (const key of ['S3_BUCKET_UNPROCESSED', 'S3_BUCKET_PROCESSED'] as const) {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config[key])) {
       context.addIssue({ code: 'custom', path: [key], message: 'expected an S3 bucket name: 3-63 lower-case letters, digits, dots or hyphens' });
@@ -67,7 +85,13 @@ export const configSchema = z.object({
   }
 });
 
-export type GlimpseConfig = z.infer<typeof configSchema> & { dataDir: string };
+export type SearchEngine = NonNullable<z.infer<typeof configSchema>['SEARCH_ENGINE']>;
+
+export type GlimpseConfig = z.infer<typeof configSchema> & {
+  dataDir: string;
+  /** SEARCH_ENGINE, or its default: typesense when TYPESENSE_URL is set, else embedded. */
+  searchEngine: SearchEngine;
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -88,7 +112,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.GLIMPSE_DATA_DIR) };
+  const searchEngine = parsed.data.SEARCH_ENGINE ?? (parsed.data.TYPESENSE_URL ? 'typesense' : 'embedded');
+  return { ...parsed.data, dataDir: resolve(parsed.data.GLIMPSE_DATA_DIR), searchEngine };
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
 }
 
 function redact(name: string, value: string | undefined): string | undefined {
@@ -101,5 +133,6 @@ export function describeAdapters(config: GlimpseConfig) {
     database: config.DATABASE_URL ? 'postgres' : 'pglite',
     objectStorage: config.S3_ENDPOINT ? 's3' : 'filesystem',
     jobQueue: config.AMQP_URL ? 'rabbitmq' : 'in-process',
+    searchIndex: config.searchEngine,
   } as const;
 }

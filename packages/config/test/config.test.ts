@@ -5,7 +5,7 @@ describe('configuration', () => {
   it('runs on embedded defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', UPLOAD_MAX_BYTES: 52_428_800, UPLOAD_MAX_PIXELS: 100_000_000 });
-    expect(describeAdapters(config)).toEqual({ database: 'pglite', objectStorage: 'filesystem', jobQueue: 'in-process' });
+    expect(describeAdapters(config)).toEqual({ database: 'pglite', objectStorage: 'filesystem', jobQueue: 'in-process', searchIndex: 'embedded' });
   });
 
   it('selects the production adapters from their variables', () => {
@@ -16,7 +16,22 @@ describe('configuration', () => {
       S3_SECRET_KEY: 'secret',
       AMQP_URL: 'amqp://u:p@rabbitmq:5672',
     });
-    expect(describeAdapters(config)).toEqual({ database: 'postgres', objectStorage: 's3', jobQueue: 'rabbitmq' });
+    expect(describeAdapters(config)).toEqual({ database: 'postgres', objectStorage: 's3', jobQueue: 'rabbitmq', searchIndex: 'embedded' });
+  });
+
+  it('picks the search engine: SEARCH_ENGINE when set, else Typesense when TYPESENSE_URL is set, else embedded', () => {
+    const typesense = { TYPESENSE_URL: 'http://typesense:8108', TYPESENSE_API_KEY: 'key' };
+    expect(loadConfig({}).searchEngine).toBe('embedded');
+    expect(loadConfig(typesense).searchEngine).toBe('typesense');
+    expect(loadConfig({ SEARCH_ENGINE: 'database' }).searchEngine).toBe('database');
+    expect(loadConfig({ ...typesense, SEARCH_ENGINE: 'database' }).searchEngine).toBe('database');
+    expect(loadConfig({ ...typesense, SEARCH_ENGINE: 'embedded' }).searchEngine).toBe('embedded');
+    expect(describeAdapters(loadConfig({ SEARCH_ENGINE: 'database', DATABASE_URL: 'postgres://u:p@db:26257/glimpse' }))).toMatchObject({ database: 'postgres', searchIndex: 'database' });
+  });
+
+  it('refuses an unknown search engine, and Typesense without its URL', () => {
+    expect(messageOf({ SEARCH_ENGINE: 'elasticsearch' })).toMatch(/SEARCH_ENGINE: .*"embedded"\|"database"\|"typesense" \(got "elasticsearch"\)/);
+    expect(messageOf({ SEARCH_ENGINE: 'typesense' })).toMatch(/TYPESENSE_URL: required when SEARCH_ENGINE is typesense \(unset\)/);
   });
 
   const messageOf = (env: Record<string, string>) => {

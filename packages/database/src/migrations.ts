@@ -120,6 +120,49 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       )`,
     ],
   },
+  {
+    // Search in the database (SEARCH_ENGINE=database): derived tables the indexer writes and
+    // `reindex` rebuilds from the tables above. Ids are the images' ids as text (the search
+    // index's documents are keyed by a string), never generated here.
+    id: '0004_search_documents',
+    statements: [
+      // levenshtein() for typo tolerance. PostgreSQL 13+ ships fuzzystrmatch as a trusted contrib
+      // extension (the database owner may create it) and PGlite loads it (pglite.ts); on
+      // CockroachDB levenshtein() is built in and CREATE EXTENSION fuzzystrmatch is a no-op.
+      `CREATE EXTENSION IF NOT EXISTS fuzzystrmatch`,
+      // One row per image: what filters, sorts and facets read. Lists are lower case (tags, colours).
+      `CREATE TABLE IF NOT EXISTS search_documents (
+        id TEXT PRIMARY KEY,
+        owner_id TEXT NOT NULL,
+        owner_username TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        orientation TEXT NOT NULL,
+        tags TEXT[] NOT NULL,
+        colors TEXT[] NOT NULL,
+        like_count INT8 NOT NULL,
+        created_at INT8 NOT NULL,
+        document JSONB NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS search_documents_newest_idx ON search_documents (visibility, created_at DESC, id)`,
+      `CREATE INDEX IF NOT EXISTS search_documents_owner_idx ON search_documents (owner_id)`,
+      `CREATE INDEX IF NOT EXISTS search_documents_tags_idx ON search_documents USING GIN (tags)`,
+      `CREATE INDEX IF NOT EXISTS search_documents_colors_idx ON search_documents USING GIN (colors)`,
+      // The word table: one row per (word, image), with how much a match there counts
+      // (the weights of the fields that hold the word, added up).
+      `CREATE TABLE IF NOT EXISTS search_terms (
+        word TEXT NOT NULL,
+        document_id TEXT NOT NULL,
+        weight INT8 NOT NULL,
+        PRIMARY KEY (word, document_id)
+      )`,
+      `CREATE INDEX IF NOT EXISTS search_terms_document_idx ON search_terms (document_id)`,
+      // Every word ever indexed, once: where prefixes and typos are looked up. Rows are only
+      // added (a word no image holds any more matches nothing) and dropped by a reindex.
+      `CREATE TABLE IF NOT EXISTS search_words (
+        word TEXT PRIMARY KEY
+      )`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import type { Database, DatabaseStats, Queryable, TransactionOptions } from './database';
 import { retrySerializable } from './database';
 
@@ -9,9 +11,14 @@ import { retrySerializable } from './database';
  * will on CockroachDB. Data lives in `dataDir` and survives restarts.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = new PGlite(dataDir, { parsers: { [types.INT8]: (value: string) => Number(value) } });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // fuzzystrmatch: levenshtein() for search in the database (migration 0004), as on PostgreSQL.
+  // 'memory://' rather than undefined: with no data dir PGlite would ignore these options.
+  const pg = new PGlite(dataDir ?? 'memory://', { parsers: { [types.INT8]: (value: string) => Number(value) }, extensions: { fuzzystrmatch } });
   await pg.waitReady;
+  // PGlite's file system layer creates files 0666 and directories 0777 (less the umask):
+  // the database is private, so only its owner may read or write it.
+  if (dataDir) restrictToOwner(dataDir);
   await pg.exec(`SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE`);
 
   const query = async <Row>(runner: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
@@ -41,4 +48,14 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       await pg.close();
     },
   };
+}
+
+/** Directories 0700, files 0600, all the way down (PGlite keeps a few hundred files). */
+export function restrictToOwner(path: string) {
+  chmodSync(path, 0o700);
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) restrictToOwner(child);
+    else if (entry.isFile()) chmodSync(child, 0o600);
+  }
 }

@@ -1,9 +1,9 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { readRequestContext, type Route } from '@glimpse/http-service';
+import { createTrpcHandler, readRequestContext, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { feedRouter, type FeedRouter } from './router';
+import { createAnonymousViews } from './anonymous-views';
 import { createContextInner, type FeedDeps } from './trpc';
 
 export { feedRouter, type FeedRouter } from './router';
@@ -13,12 +13,12 @@ export type FeedOutputs = inferRouterOutputs<FeedRouter>;
 
 export const FEED_PREFIX = '/api/feed';
 
-export function createFeedRoutes(deps: FeedDeps, verifier: TokenVerifier, logger: Logger): Route[] {
-  const handler = createHTTPHandler({
+export function createFeedRoutes(options: FeedDeps, verifier: TokenVerifier, logger: Logger): Route[] {
+  const deps = { anonymousViews: createAnonymousViews(), ...options };
+  const handler = createTrpcHandler({
     router: feedRouter,
-    basePath: `${FEED_PREFIX}/`,
-    maxBodySize: 64 * 1024,
-    createContext: async ({ req }) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
+    prefix: FEED_PREFIX,
+    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
   });
   return [{ prefix: FEED_PREFIX, handler }];
 }

@@ -94,9 +94,14 @@ export const feedRouter = router({
 
   view: publicProcedure.input(z.object({ imageId })).mutation(async ({ ctx, input }) => {
     const viewer = ctx.viewer;
+    let anonymousFirst: boolean | undefined; // decided once, even if the transaction is retried
     await ctx.db.transaction(async (tx) => {
       await ctx.catalogue.findVisible(tx, input.imageId, viewer);
-      if (!viewer) return tx.query('UPDATE images SET view_count = view_count + 1 WHERE id = $1', [input.imageId]);
+      if (!viewer) {
+        anonymousFirst ??= ctx.anonymousViews.firstView(ctx.clientIp, input.imageId);
+        if (!anonymousFirst) return;
+        return tx.query('UPDATE images SET view_count = view_count + 1 WHERE id = $1', [input.imageId]);
+      }
       // A signed-in viewer counts once per image, and the view becomes "read" feedback.
       const first = await tx.query('INSERT INTO image_views (user_id, image_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING image_id', [viewer.id, input.imageId]);
       if (first.length === 0) return;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@glimpse/logging';
 import sirv from 'sirv';
+import { createClientAddressResolver, rememberClientAddress } from './client-address';
 import type { ServiceMetrics } from './metrics';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -17,19 +18,50 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-export interface ServiceServerOptions {
-  name: string;
+/** What a service serves besides its probes and metrics. */
+export interface ServiceParts {
   routes: Route[];
   readiness: ReadinessCheck[];
-  metrics: ServiceMetrics;
-  logger: Logger;
   /** A built single-page app to serve for every other GET (the all-in-one gateway). */
   webRoot?: string;
+}
+
+/**
+ * What every answer carries. The CSP allows no inline script, no plugins, no framing and
+ * no foreign base URL; images may also be data: or blob: URLs (placeholders, previews of
+ * files being uploaded). Inline style attributes stay allowed: React sets them.
+ */
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+} as const;
+/** Sent only on answers that came over TLS (directly or through a trusted proxy): over plain HTTP browsers ignore it. */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+export interface ServiceServerOptions extends Partial<ServiceParts> {
+  name: string;
+  metrics: ServiceMetrics;
+  logger: Logger;
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are believed; none by default. */
+  trustedProxies?: string | readonly string[];
+  /**
+   * Why the service is not serving yet, while it starts (e.g. "waiting for object storage
+   * bucket …"): until `mount`, /readyz answers 503 with it and every route 503 too, while
+   * /healthz already answers, so that a dependency still starting delays readiness instead
+   * of failing the liveness probe.
+   */
+  starting?: () => string;
 }
 
 export interface ServiceServer {
   server: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** Starts serving these routes and readiness checks (after a start with `starting`). */
+  mount(parts: ServiceParts): void;
   close(): Promise<void>;
 }
 
@@ -40,20 +72,15 @@ const READINESS_TIMEOUT_MS = 2_000;
  * routes by prefix, plus `/healthz`, `/readyz`, `/metrics`, and optionally the web app.
  */
 export function createServiceServer(options: ServiceServerOptions): ServiceServer {
-  const { routes, readiness, metrics, logger } = options;
-  // Hashed assets never change under their name; index.html must be revalidated every time.
-  const web = options.webRoot
-    ? sirv(options.webRoot, {
-        single: true,
-        etag: true,
-        gzip: true,
-        brotli: true,
-        setHeaders: (res, pathname) =>
-          res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
-      })
-    : undefined;
+  const { metrics, logger } = options;
+  let mounted = options.starting === undefined;
+  let routes = options.routes ?? [];
+  let readiness = options.readiness ?? [];
+  let web = webApp(options.webRoot);
+  const addresses = createClientAddressResolver(options.trustedProxies);
 
   async function readyReport() {
+    if (!mounted) return { ready: false, checks: { startup: options.starting!() } };
     const results = await Promise.all(
       readiness.map(async ({ name, check }) => {
         try {
@@ -76,7 +103,11 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpRequests.observe({ method: req.method ?? 'GET', route: routeLabel, status: String(res.statusCode) }, seconds);
     });
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    rememberClientAddress(req, addresses.clientAddress(req));
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (addresses.isSecure(req)) res.setHeader('Strict-Transport-Security', HSTS);
+    // API answers are per viewer (and may carry tokens): no browser or proxy may keep them.
+    if (path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
     try {
       if (route) return await route.handler(req, res);
       if (path === '/healthz') return sendJson(res, 200, { status: 'alive', service: options.name });
@@ -88,8 +119,15 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
         res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
         return res.end(await metrics.registry.metrics());
       }
+      if (!mounted) {
+        res.setHeader('Retry-After', '5');
+        return sendJson(res, 503, { error: { message: `${options.name} is starting (${options.starting!()}); try again in a moment.` } });
+      }
+      if (web && path.startsWith('/assets/') && (req.method === 'GET' || req.method === 'HEAD')) {
+        return web.assets(req, res, () => sendJson(res, 404, { error: { message: `No asset at ${path}; the page may be from an older version, reload it.` } }));
+      }
       if (web && (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !path.startsWith('/static/')) {
-        return web(req, res, () => sendJson(res, 404, { error: { message: `Nothing at ${path}` } }));
+        return web.page(req, res, () => sendJson(res, 404, { error: { message: `Nothing at ${path}` } }));
       }
       sendJson(res, 404, { error: { message: `Nothing at ${req.method} ${path}` } });
     } catch (error) {
@@ -102,6 +140,12 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
 
   return {
     server,
+    mount(parts) {
+      routes = parts.routes;
+      readiness = parts.readiness;
+      web = webApp(parts.webRoot);
+      mounted = true;
+    },
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -117,6 +161,19 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
         server.closeIdleConnections();
       });
     },
+  };
+}
+
+/**
+ * Hashed assets never change under their name, so they are cached for a year; a name that
+ * is not there is a 404 (never index.html under an immutable header). Every other path is
+ * the single-page app's index.html, revalidated every time.
+ */
+function webApp(webRoot: string | undefined) {
+  if (!webRoot) return undefined;
+  return {
+    assets: sirv(webRoot, { etag: true, gzip: true, brotli: true, setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=31536000, immutable') }),
+    page: sirv(webRoot, { single: true, etag: true, gzip: true, brotli: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }),
   };
 }
 

@@ -6,6 +6,10 @@ import type { Logger } from '@glimpse/logging';
 import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { ServerResponse } from 'node:http';
+import { clientAddressOf } from './client-address';
+
+/** A client's own request id is kept (to correlate its logs with ours) only when it looks like one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** What every procedure of every service knows about the request. */
 export interface RequestContext {
@@ -22,8 +26,9 @@ export interface ProtectedContext extends RequestContext {
 
 /** Reads the bearer token (if any) and request identity. An invalid token is refused, not ignored. */
 export async function readRequestContext(req: IncomingMessage, verifier: TokenVerifier, logger: Logger): Promise<RequestContext> {
-  const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
-  const clientIp = headerValue(req, 'x-forwarded-for')?.split(',')[0]?.trim() || req.socket.remoteAddress || 'unknown';
+  const offered = headerValue(req, 'x-request-id');
+  const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+  const clientIp = clientAddressOf(req);
   const authorization = headerValue(req, 'authorization');
   let viewer: Viewer | null = null;
   if (authorization) {
@@ -52,7 +57,23 @@ export function toApiError(error: unknown): unknown {
     return new TRPCError({ code: apiCode as TRPC_ERROR_CODE_KEY, message: error.message, cause: error });
   }
   if (error instanceof TRPCError && isGlimpseError(error.cause)) return toApiError(error.cause);
+  const vanished = missingReference(error instanceof TRPCError ? error.cause : error);
+  if (vanished) return toApiError(vanished);
   return error;
+}
+
+/**
+ * A write that points at a row that is gone (PostgreSQL's foreign-key violation, 23503):
+ * the signed-in account was deleted after its token was issued, or the image was deleted
+ * meanwhile. The client hears which, not a 500.
+ */
+function missingReference(error: unknown): GlimpseError | undefined {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  if (code !== '23503') return undefined;
+  const name = typeof constraint === 'string' ? constraint : '';
+  if (/user_id|owner_id/.test(name)) return new GlimpseError('INVALID_TOKEN', 'Your account no longer exists; sign in again.');
+  if (/image_id/.test(name)) return new GlimpseError('IMAGE_NOT_FOUND', 'That image no longer exists.', 'imageId');
+  return undefined;
 }
 
 /**
@@ -100,6 +121,10 @@ export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorS
     }
     field = (issues[0]!.path ?? []).map((part) => String(typeof part === 'object' ? part.key : part)).join('.') || undefined;
   }
+  if (error.cause instanceof SyntaxError || error.cause?.cause instanceof SyntaxError) {
+    message = 'input: the request is not valid JSON; send the procedure\'s input as a JSON object.';
+    field = 'input';
+  }
   if (error.code === 'PAYLOAD_TOO_LARGE' && message === 'PAYLOAD_TOO_LARGE') message = 'The request body is larger than this endpoint accepts.';
   if (error.code === 'INTERNAL_SERVER_ERROR') {
     ctx?.logger.error({ err: error.cause ?? error }, 'unexpected error');
@@ -114,6 +139,6 @@ export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorS
  * happen before the body is read (an upload whose declared size is over the limit).
  */
 export function sendApiError(res: ServerResponse, code: TRPC_ERROR_CODE_KEY, httpStatus: number, message: string, extra: Record<string, unknown> = {}) {
-  res.writeHead(httpStatus, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
+  res.writeHead(httpStatus, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
   res.end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, ...extra } } }));
 }

@@ -20,19 +20,41 @@ export function undecodable(reason: string, cause?: unknown): GlimpseError {
 }
 
 /**
- * Turns a sharp/libvips failure into a short reason a person can act on. The raw
+ * Turns a sharp/libvips failure into a short reason a person can act on. The reason is
+ * read from the file itself, never from libvips's message: libvips keeps one error buffer
+ * for the whole process, so while other images decode the message may be theirs. The raw
  * message (which may name libvips internals) is kept only as the error's `cause`.
  */
-export function decodeFailure(error: unknown): GlimpseError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/premature end|truncat|unexpected end|end of (file|stream|data)|short read|not enough data|read error|out of data/i.test(message)) {
-    return undecodable('the file is truncated (it may not have finished uploading)', error);
-  }
-  if (/unsupported image format/i.test(message)) {
-    return undecodable('the data is not in a known image format', error);
-  }
-  if (/pixel limit/i.test(message)) {
-    return new GlimpseError('IMAGE_TOO_MANY_PIXELS', 'The image has more pixels than this server accepts. Scale it down and upload it again.', undefined, { cause: error });
-  }
+export function decodeFailure(error: unknown, bytes: Buffer): GlimpseError {
+  if (!hasImageSignature(bytes)) return undecodable('the data is not in a known image format', error);
+  if (endsEarly(bytes)) return undecodable('the file is truncated (it may not have finished uploading)', error);
   return undecodable('the image data is corrupt', error);
+}
+
+/** Whether the bytes start like one of the formats we accept (JPEG, PNG, GIF, WebP, TIFF, AVIF). */
+function hasImageSignature(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 12).toString('latin1');
+  return (
+    (bytes[0] === 0xff && bytes[1] === 0xd8) ||
+    head.startsWith('\x89PNG') ||
+    head.startsWith('GIF8') ||
+    (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') ||
+    head.startsWith('II*\0') ||
+    head.startsWith('MM\0*') ||
+    head.slice(4, 8) === 'ftyp'
+  );
+}
+
+/**
+ * Whether the file stops before its format's end marker: JPEG's EOI, PNG's IEND, GIF's
+ * trailer, or fewer bytes than a RIFF (WebP) header declares. Formats without an end
+ * marker (TIFF, AVIF) are never called truncated here.
+ */
+export function endsEarly(bytes: Buffer): boolean {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 64));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return tail.indexOf(Buffer.from([0xff, 0xd9])) === -1;
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return tail.indexOf('IEND') === -1;
+  if (bytes.subarray(0, 4).toString('latin1') === 'GIF8') return tail.indexOf(0x3b) === -1;
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.length >= 8) return bytes.readUInt32LE(4) + 8 > bytes.length;
+  return false;
 }

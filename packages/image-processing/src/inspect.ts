@@ -62,7 +62,8 @@ function describeUnknown(bytes: Buffer): string {
 }
 
 function unsupported(what: string): GlimpseError {
-  const prefix = what.startsWith('not ') ? `The file is ${what}` : `The file is ${what}, not a photo`;
+  // "a HEIC photo (export it as JPEG first)" is a photo, just not one we take.
+  const prefix = what.startsWith('not ') || what.includes('photo') ? `The file is ${what}` : `The file is ${what}, not a photo`;
   return new GlimpseError('UNSUPPORTED_IMAGE_TYPE', `${prefix}; ${ACCEPTED_FORMATS_SENTENCE}`);
 }
 

@@ -99,7 +99,7 @@ export async function processImage(original: Buffer, options: ProcessOptions): P
   try {
     meta = await sharp(original, { ...input, limitInputPixels: false }).metadata();
   } catch (error) {
-    throw decodeFailure(error);
+    throw decodeFailure(error, original);
   }
   if (!ACCEPTED_DECODERS.has(meta.format) || (meta.format === 'heif' && meta.compression !== 'av1')) {
     throw new GlimpseError('UNSUPPORTED_IMAGE_TYPE', `The file is a ${String(meta.format).toUpperCase()} image; ${ACCEPTED_FORMATS_SENTENCE}`);
@@ -117,7 +117,7 @@ export async function processImage(original: Buffer, options: ProcessOptions): P
         .toColourspace('srgb'),
     );
   } catch (error) {
-    throw decodeFailure(error);
+    throw decodeFailure(error, original);
   }
 
   // Each size is shrunk from the next larger one; encodes start as soon as their size is ready.

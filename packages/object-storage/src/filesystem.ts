@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ByteRange, ListedObject, ObjectInfo, ObjectStorage } from './object-storage';
@@ -12,6 +12,10 @@ interface Sidecar {
 }
 
 /** What a missing object looks like on disk: no file, or a directory (a prefix of other keys) in its place. */
+/** Originals keep their GPS tags: only the owner of the process may read what is stored. */
+const PRIVATE_DIRECTORY = 0o700;
+const PRIVATE_FILE = 0o600;
+
 const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 /**
@@ -34,9 +38,9 @@ export function createFilesystemStorage(root: string): ObjectStorage {
 
   /** Writes and fsyncs `data` next to `path`; returns the temporary file's name. */
   async function writeTemporary(path: string, data: Buffer | string): Promise<string> {
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIRECTORY });
     const temporary = `${path}.${randomUUID()}.partial`;
-    const handle = await open(temporary, 'w');
+    const handle = await open(temporary, 'w', PRIVATE_FILE);
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -93,11 +97,12 @@ export function createFilesystemStorage(root: string): ObjectStorage {
     kind: 'filesystem',
     async ensureBucket(bucket) {
       assertValidBucket(bucket);
-      await mkdir(join(root, bucket), { recursive: true });
+      await mkdir(join(root, bucket), { recursive: true, mode: PRIVATE_DIRECTORY });
+      await chmod(root, PRIVATE_DIRECTORY);
     },
     async putObject(bucket, key, body, contentType) {
       const [dataPath, metaPath] = [objectPath(bucket, key), sidecarPath(bucket, key)];
-      const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+      const etag = `"${await md5InSlices(body)}"`;
       const data = await writeTemporary(dataPath, body);
       try {
         // Sidecar first: an object file without its sidecar would read as missing.
@@ -142,8 +147,19 @@ export function createFilesystemStorage(root: string): ObjectStorage {
       };
     },
     async ping() {
-      await mkdir(root, { recursive: true });
-      await writeFile(join(root, '.ping'), String(Date.now()));
+      await mkdir(root, { recursive: true, mode: PRIVATE_DIRECTORY });
+      await writeFile(join(root, '.ping'), String(Date.now()), { mode: PRIVATE_FILE });
     },
   };
+}
+
+/** MD5 of a large body one megabyte at a time, yielding between slices so other requests keep being served. */
+async function md5InSlices(body: Buffer): Promise<string> {
+  const hash = createHash('md5');
+  const slice = 1024 * 1024;
+  for (let offset = 0; offset < body.length; offset += slice) {
+    hash.update(body.subarray(offset, offset + slice));
+    if (offset + slice < body.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return hash.digest('hex');
 }

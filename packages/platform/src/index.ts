@@ -1,3 +1,4 @@
-export { openInfrastructure, type Infrastructure } from './infrastructure';
+export { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure';
+export { createStartupProgress, startupBackoff, waitFor, type StartupProgress, type WaitOptions } from './wait-for';
 export { runService, startService, type RunningParts, type RunningService, type ServiceContext } from './run-service';
-export { authRoutes, createSigner, createVerifier, feedRoutes, searchRoutes, startImageProcessor, startIndexer, startMaintenance, startTagger, staticImageRoutes, uploadRoutes } from './services';
+export { authRoutes, createSigner, createVerifier, feedRoutes, indexerWorker, searchRoutes, searchService, startImageProcessor, startIndexer, startMaintenance, startTagger, staticImageRoutes, uploadRoutes } from './services';

@@ -10,6 +10,7 @@ import type { Logger } from '@glimpse/logging';
 import { openObjectStorage, type ObjectStorage } from '@glimpse/object-storage';
 import { openRecommender, type Recommender } from '@glimpse/recommender';
 import { openSearchIndex, type SearchIndex } from '@glimpse/search-index';
+import { waitFor, type StartupProgress } from './wait-for';
 
 /**
  * The adapters an app needs, chosen by configuration: the production adapter when its
@@ -24,14 +25,31 @@ export interface Infrastructure {
   urlSigner: UrlSigner;
   catalogue: ImageCatalogue;
   readiness: ReadinessCheck[];
-  /** Opened on first use: only the search service and the indexer need it. */
+  /**
+   * Opened on first use: only the search service and the indexer need it (SEARCH_ENGINE). It
+   * resolves once the index is set up, waiting for an engine that does not answer yet; from
+   * then on /readyz checks it too (`searchIndex`).
+   */
   searchIndex(): Promise<SearchIndex>;
   /** Opened on first use: only the feed service and the indexer need it. */
   recommender(): Recommender;
   close(): Promise<void>;
 }
 
-export async function openInfrastructure(config: GlimpseConfig, logger: Logger, options: { migrate?: boolean } = {}): Promise<Infrastructure> {
+export interface InfrastructureOptions {
+  /** Apply the migrations (default: only for the embedded database). */
+  migrate?: boolean;
+  /**
+   * How long to wait for a dependency that does not answer yet (object storage creating its
+   * buckets, Typesense its collection) before giving up; default: as long as it takes.
+   */
+  waitMs?: number;
+  /** Told what is being waited for, for /readyz. */
+  progress?: StartupProgress;
+}
+
+export async function openInfrastructure(config: GlimpseConfig, logger: Logger, options: InfrastructureOptions = {}): Promise<Infrastructure> {
+  const waiting = { logger, timeoutMs: options.waitMs, progress: options.progress };
   const embedded = !config.DATABASE_URL || !config.S3_ENDPOINT || !config.AMQP_URL;
   if (embedded) mkdirSync(config.dataDir, { recursive: true });
 
@@ -47,12 +65,21 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
       : undefined,
   });
   const buckets = { unprocessed: config.S3_BUCKET_UNPROCESSED, processed: config.S3_BUCKET_PROCESSED };
-  await Promise.all([storage.ensureBucket(buckets.unprocessed), storage.ensureBucket(buckets.processed)]);
+  const storageAt = config.S3_ENDPOINT ?? join(config.dataDir, 'objects');
+  for (const bucket of [buckets.unprocessed, buckets.processed]) {
+    await waitFor(`object storage bucket "${bucket}" at ${storageAt}`, () => storage.ensureBucket(bucket), waiting);
+  }
   const queue = await openJobQueue({ dataDir: config.dataDir, amqpUrl: config.AMQP_URL, logger });
   const urlSigner = createUrlSigner(config.STATIC_URL_SECRET ?? embeddedSecret(config.dataDir));
 
   let searchIndex: Promise<SearchIndex> | undefined;
   let recommender: Recommender | undefined;
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', check: () => db.ping() },
+    { name: 'objectStorage', check: () => storage.ping() },
+    { name: 'jobQueue', check: () => queue.ping() },
+  ];
+  const searchAt = { typesense: `the search index at ${config.TYPESENSE_URL}`, database: 'the search tables in the database', embedded: 'the search index' }[config.searchEngine];
 
   return {
     config,
@@ -62,14 +89,13 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
     buckets,
     urlSigner,
     catalogue: createImageCatalogue(urlSigner),
-    readiness: [
-      { name: 'database', check: () => db.ping() },
-      { name: 'objectStorage', check: () => storage.ping() },
-      { name: 'jobQueue', check: () => queue.ping() },
-    ],
+    readiness,
     searchIndex() {
-      searchIndex ??= openSearchIndex({ typesenseUrl: config.TYPESENSE_URL, typesenseApiKey: config.TYPESENSE_API_KEY, dataDir: config.dataDir }).then(async (index) => {
-        await index.ensureCollection();
+      const settings = { engine: config.searchEngine, typesenseUrl: config.TYPESENSE_URL, typesenseApiKey: config.TYPESENSE_API_KEY, dataDir: config.dataDir, db };
+      searchIndex ??= openSearchIndex(settings).then(async (index) => {
+        // An engine still starting (Typesense) or not migrated yet (the database's search tables) is waited for, not a crash.
+        await waitFor(searchAt, () => index.ensureCollection(), waiting);
+        readiness.push({ name: 'searchIndex', check: () => index.ping() });
         return index;
       });
       return searchIndex;

@@ -2,6 +2,7 @@ import { ConfigError, describeAdapters, loadConfig, type GlimpseConfig } from '@
 import { createMetrics, createServiceServer, type Route, type ServiceMetrics } from '@glimpse/http-service';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
+import { createStartupProgress } from './wait-for';
 
 export interface RunningParts {
   routes?: Route[];
@@ -25,8 +26,11 @@ export interface RunningService {
 }
 
 /**
- * Starts one app or worker: its adapters, its parts, an HTTP server with /healthz,
- * /readyz and /metrics (workers too, for probes and scraping), and a graceful close.
+ * Starts one app or worker: an HTTP server with /healthz, /readyz and /metrics (workers too,
+ * for probes and scraping), then its adapters and its parts, and a graceful close. The server
+ * listens first: while a dependency is still starting (MinIO on a fresh install), the process
+ * waits for it with backoff, alive on /healthz and not ready on /readyz, saying what it waits
+ * for; it serves its routes once everything has started.
  */
 export async function startService(
   name: string,
@@ -35,11 +39,20 @@ export async function startService(
   start: (context: ServiceContext) => Promise<RunningParts>,
   options: { migrate?: boolean } = {},
 ): Promise<RunningService> {
-  const infra = await openInfrastructure(config, logger, options);
   const metrics = createMetrics(name);
-  const parts = await start({ config, logger, infra, metrics });
-  const server = createServiceServer({ name, routes: parts.routes ?? [], readiness: infra.readiness, metrics, logger, webRoot: parts.webRoot });
+  const progress = createStartupProgress();
+  const server = createServiceServer({ name, metrics, logger, trustedProxies: config.TRUSTED_PROXIES, starting: () => progress.describe() });
   const address = await server.listen(config.PORT, config.HOST);
+  let opened: Infrastructure | undefined;
+  const { infra, parts } = await (async () => {
+    opened = await openInfrastructure(config, logger, { ...options, progress });
+    return { infra: opened, parts: await start({ config, logger, infra: opened, metrics }) };
+  })().catch(async (error: unknown) => {
+    await server.close();
+    await opened?.close();
+    throw error;
+  });
+  server.mount({ routes: parts.routes ?? [], readiness: infra.readiness, webRoot: parts.webRoot });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,

@@ -8,10 +8,11 @@ import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
 import { QUEUES, exponentialBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
-import type { OutboxRelay } from '@glimpse/outbox';
+import { startOutboxRelay, type OutboxRelay } from '@glimpse/outbox';
 import { createStaticImageRoutes } from '@glimpse/static-images';
 import { createUploadRoutes } from '@glimpse/upload';
 import type { Infrastructure } from './infrastructure';
+import type { RunningParts, ServiceContext } from './run-service';
 
 /**
  * One builder per service, shared by the all-in-one gateway and the standalone apps, so
@@ -44,8 +45,8 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     buckets,
     catalogue,
     wakeRelay: relay.wake,
-    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS },
-    uploadLimiter: createRateLimiter({ limit: 600, windowMs: 60_000 }),
+    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
+    uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
   };
   return createUploadRoutes(deps, verifier, logger);
 }
@@ -60,7 +61,9 @@ export async function searchRoutes(infra: Infrastructure, verifier: TokenVerifie
 
 /**
  * The indexer: keeps the search index and the recommender in step with the database. An
- * embedded recommender starts empty, so it is first fed from the database.
+ * embedded recommender starts empty, so it is first fed from the database. It takes jobs
+ * only once the search index is set up (`searchIndex()` waits for an engine that does not
+ * answer yet): meanwhile jobs wait in the queue instead of failing into dead letters.
  */
 export async function startIndexer(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Promise<Consumer> {
   const searchIndex = await infra.searchIndex();
@@ -71,6 +74,34 @@ export async function startIndexer(infra: Infrastructure, logger: Logger, retryD
   }
   const handler = createIndexImageHandler({ db: infra.db, searchIndex, recommender, logger: logger.child({ worker: 'indexer' }) });
   return infra.queue.consume(QUEUES.indexImages, handler, { concurrency: 4, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
+}
+
+/**
+ * The search service on its own. With the embedded index (SEARCH_ENGINE=embedded) the index
+ * lives in this process, so this process indexes too; in the database or in Typesense the
+ * index is shared and the indexer worker fills it.
+ */
+export async function searchService({ config, infra, logger }: ServiceContext): Promise<RunningParts> {
+  const routes = await searchRoutes(infra, await createVerifier(config), logger);
+  const indexer = config.searchEngine === 'embedded' ? await startIndexer(infra, logger) : undefined;
+  return { routes, stop: async () => indexer?.stop() };
+}
+
+/** The indexer worker on its own: it needs an index that other processes share, in the database or in Typesense. */
+export async function indexerWorker({ config, infra, logger }: ServiceContext): Promise<RunningParts> {
+  if (config.searchEngine === 'embedded') {
+    throw new ConfigError(
+      'Invalid configuration:\n  SEARCH_ENGINE: a separate indexer needs a search index other processes share: "database" (no server needed) or "typesense" (got embedded, the default without TYPESENSE_URL); with the embedded index the search service indexes in-process',
+    );
+  }
+  const indexer = await startIndexer(infra, logger);
+  const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
+  return {
+    async stop() {
+      await indexer.stop();
+      await relay.stop();
+    },
+  };
 }
 
 /** The image-tagger: the model is loaded once, on the first image, so a process that never tags never pays for it. */

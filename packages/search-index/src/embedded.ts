@@ -2,16 +2,13 @@ import MiniSearch, { type SearchOptions } from 'minisearch';
 import { SuggestionCounts } from './embedded-counts';
 import { Journal, type LiveDocuments } from './embedded-journal';
 import { compareFor, countFacets, firstInOrder, Interner, matchesFilters, toEntry, type Entry, type Facets } from './embedded-matching';
-import { normalizeQuery, normalizeSuggest, prepareDocument, rankSuggestions, TEXT_FIELDS, typoBudget } from './query';
+import { foldTerm, normalizeQuery, normalizeSuggest, prepareDocument, rankSuggestions, TEXT_FIELDS, typoBudget } from './query';
 import type { SearchDocument, SearchIndex, SearchQuery, SearchResult } from './search-index';
 
 export interface EmbeddedSearchIndexOptions {
   /** A file that keeps the index across restarts; without it the index lives in memory only. */
   snapshotPath?: string;
 }
-
-/** Accents and case do not matter: "Café" finds "cafe", as in Typesense. */
-const foldTerm = (term: string): string => term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
 function createTextIndex(): MiniSearch<SearchDocument> {
   return new MiniSearch<SearchDocument>({

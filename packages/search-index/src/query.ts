@@ -2,7 +2,7 @@ import { invalidInput } from '@glimpse/errors';
 import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, Suggestion, Visibility } from './search-index';
 
 /**
- * What both adapters share so their answers agree: defaults, limits and checks of
+ * What the adapters share so their answers agree: defaults, limits and checks of
  * queries and documents, and the order of facets and suggestions.
  */
 
@@ -14,6 +14,12 @@ export const TEXT_FIELDS = { title: 4, tags: 3, ownerUsername: 2, description: 1
  * spelt right, longer ones may carry one or two typos.
  */
 export const typoBudget = (term: string): number => (term.length >= 7 ? 2 : term.length >= 4 ? 1 : 0);
+
+/** Accents and case do not matter: "Café" finds "cafe", as in Typesense. */
+export const foldTerm = (term: string): string => term.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The words of a text as an index keeps them: folded, split at anything not a letter or digit (`new-york`, `chen_wei`). */
+export const wordsOf = (text: string): string[] => foldTerm(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
 export const DEFAULT_PER_PAGE = 24;
 export const MAX_PER_PAGE = 100;

@@ -1,6 +1,6 @@
 /**
  * The SearchIndex capability: what the indexer writes and the search service reads.
- * Both adapters (in-process and Typesense) take these types and give the same answers;
+ * Every adapter (in-process, in the database, Typesense) takes these types and gives the same answers;
  * `test/contract.ts` holds them to it.
  */
 
@@ -29,6 +29,9 @@ export interface SearchDocument {
 }
 
 export type SearchSort = 'relevance' | 'newest' | 'most_liked';
+
+/** Where the index lives: in this process, in the application's database, or in a Typesense server. */
+export type SearchEngine = 'embedded' | 'database' | 'typesense';
 
 export interface SearchQuery {
   /** Free text over title, description, tags and owner username; typo tolerant; empty = match all. */
@@ -82,7 +85,7 @@ export interface Suggestion {
 }
 
 export interface SearchIndex {
-  readonly kind: 'embedded' | 'typesense';
+  readonly kind: SearchEngine;
   /** Idempotent: creates the collection with its schema when missing. */
   ensureCollection(): Promise<void>;
   /** Inserts or replaces documents by id. */

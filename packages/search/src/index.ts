@@ -1,8 +1,7 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { readRequestContext, type Route } from '@glimpse/http-service';
+import { createTrpcHandler, readRequestContext, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { searchRouter, type SearchRouter } from './router';
 import { createContextInner, type SearchDeps } from './trpc';
 
@@ -14,11 +13,10 @@ export type SearchOutputs = inferRouterOutputs<SearchRouter>;
 export const SEARCH_PREFIX = '/api/search';
 
 export function createSearchRoutes(deps: SearchDeps, verifier: TokenVerifier, logger: Logger): Route[] {
-  const handler = createHTTPHandler({
+  const handler = createTrpcHandler({
     router: searchRouter,
-    basePath: `${SEARCH_PREFIX}/`,
-    maxBodySize: 64 * 1024,
-    createContext: async ({ req }) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
+    prefix: SEARCH_PREFIX,
+    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
   });
   return [{ prefix: SEARCH_PREFIX, handler }];
 }

@@ -18,7 +18,8 @@ export interface StaticImageDeps {
   logger: Logger;
 }
 
-const PATH = /^\/static\/image\/([0-9a-f-]{36})\/(thumb|medium|large)\.(webp|jpg|jpeg)$/;
+// An image id is a UUID: anything else (36 hex digits, say) is a 404 here, never a database error.
+const PATH = /^\/static\/image\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/(thumb|medium|large)\.(webp|jpg|jpeg)$/;
 const FORMAT_BY_EXTENSION = { webp: 'webp', jpg: 'jpeg', jpeg: 'jpeg' } as const;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const PRIVATE = 'private, max-age=3600';

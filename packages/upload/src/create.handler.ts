@@ -6,6 +6,7 @@ import { QUEUES } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
 import type { ProtectedContext } from '@glimpse/http-service';
 import { createFieldsSchema } from './create.schema';
+import { assertFitsQuota } from './quota';
 import type { UploadContext } from './trpc';
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -16,12 +17,20 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * row), and the image row and its processing job commit in one transaction (outbox).
  */
 export async function createUpload(ctx: UploadContext & ProtectedContext, form: FormData) {
-  ctx.uploadLimiter.take(ctx.viewer.id, 'upload');
+  ctx.uploadLimiter.take(ctx.viewer.id, 'upload', 'your account');
   const file = form.get('file');
   if (!(file instanceof Blob)) throw new GlimpseError('INVALID_INPUT', 'file: attach the image as the multipart field "file"', 'file');
   if (file.size > ctx.limits.maxBytes) {
     throw new GlimpseError('UPLOAD_TOO_LARGE', `file: ${megabytes(file.size)} is over the ${megabytes(ctx.limits.maxBytes)} limit`, 'file');
   }
+  // PostgreSQL cannot store NUL in text: refuse it here, naming the field, not with a 500.
+  for (const [key, value] of form.entries()) {
+    const text = typeof value === 'string' ? value : key === 'file' && value instanceof File ? value.name : '';
+    if (text.includes('\u0000')) {
+      throw new GlimpseError('INVALID_INPUT', `${key}: ${typeof value === 'string' ? '' : 'the file name '}must not contain NUL (\\u0000) characters`, key);
+    }
+  }
+  await assertFitsQuota(ctx, ctx.db, ctx.viewer.id, file.size);
   const fields = createFieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([key]) => key !== 'file')));
   if (!fields.success) {
     const issue = fields.error.issues[0]!;
@@ -43,6 +52,8 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
   const title = fields.data.title ?? (file instanceof File ? file.name.replace(/\.[^.]+$/, '').slice(0, 200) : '');
   try {
     await ctx.db.transaction(async (tx) => {
+      // Again inside the transaction: two uploads at once must not both fit the last gigabyte.
+      await assertFitsQuota(ctx, tx, ctx.viewer.id, bytes.length);
       await tx.query(
         `INSERT INTO images (id, owner_id, title, description, visibility, status, original_key, original_mime, original_bytes, width, height, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $11)`,

@@ -1,8 +1,7 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { readRequestContext, sendApiError, type Route } from '@glimpse/http-service';
+import { createTrpcHandler, readRequestContext, sendApiError, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { uploadRouter, type UploadRouter } from './router';
 import { createContextInner, type UploadDeps } from './trpc';
 
@@ -16,11 +15,12 @@ export const UPLOAD_PREFIX = '/api/upload';
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, logger: Logger): Route[] {
-  const handler = createHTTPHandler({
+  // Only `create` takes a file; every other procedure gets the small default body cap.
+  const handler = createTrpcHandler({
     router: uploadRouter,
-    basePath: `${UPLOAD_PREFIX}/`,
-    maxBodySize: deps.limits.maxBytes + FORM_OVERHEAD_BYTES,
-    createContext: async ({ req }) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
+    prefix: UPLOAD_PREFIX,
+    bodyLimits: { create: deps.limits.maxBytes + FORM_OVERHEAD_BYTES },
+    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
   });
   const limitMb = (deps.limits.maxBytes / 1024 / 1024).toFixed(1);
   return [
@@ -29,7 +29,7 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
       handler: (req, res) => {
         // Refuse an oversized upload from its declared length, before reading a byte of it.
         const declared = Number(req.headers['content-length'] ?? 0);
-        if (declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
+        if (req.url?.split('?')[0] === `${UPLOAD_PREFIX}/create` && declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
           const megabytes = (declared / 1024 / 1024).toFixed(1);
           return sendApiError(res, 'PAYLOAD_TOO_LARGE', 413, `file: the upload is ${megabytes} MB, over the ${limitMb} MB limit`, { field: 'file' });
         }

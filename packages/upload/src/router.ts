@@ -1,8 +1,9 @@
-import { IMAGE_COLUMNS, IMAGE_FROM, VISIBILITIES, decodeCursor, page, parseUserTags, recordImageEvent, type ImageRow } from '@glimpse/images';
+import { IMAGE_COLUMNS, IMAGE_FROM, MAX_TAGS, VISIBILITIES, decodeCursor, page, parseUserTags, recordImageEvent, type ImageRow } from '@glimpse/images';
 import { QUEUES } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
 import { z } from 'zod';
 import { createUpload } from './create.handler';
+import { quotaOf } from './quota';
 import { protectedProcedure, router } from './trpc';
 
 const imageId = z.uuid('expected an image id');
@@ -25,7 +26,11 @@ export const uploadRouter = router({
         title: z.string().trim().max(200).optional(),
         description: z.string().trim().max(5_000).optional(),
         visibility: z.enum(VISIBILITIES).optional(),
-        tags: z.union([z.string().max(2_000), z.array(z.string().max(100)).max(100)]).optional(),
+        tags: z
+          .union([z.string().max(2_000), z.array(z.string().max(100)).max(100)], {
+            error: `expected at most ${MAX_TAGS} tags, as one comma-separated string or a list of strings`,
+          })
+          .optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -67,6 +72,9 @@ export const uploadRouter = router({
     ctx.logger.info({ imageId: input.imageId }, 'image deleted');
     return { imageId: input.imageId, deleted: true as const };
   }),
+
+  /** Storage used of the quota and uploads used of this hour's allowance ("3.2 GB of 10 GB used"). */
+  quota: protectedProcedure.query(({ ctx }) => quotaOf(ctx, ctx.viewer.id)),
 
   /** The signed-in user's uploads in every state, newest first. */
   mine: protectedProcedure

@@ -1,6 +1,6 @@
 import type { Database } from '@glimpse/database';
 import type { ImageCatalogue } from '@glimpse/images';
-import { formatApiError, mapDomainErrors, requireViewer, type RequestContext, type createRateLimiter } from '@glimpse/http-service';
+import { formatApiError, mapDomainErrors, requireViewer, type RateLimiter, type RequestContext } from '@glimpse/http-service';
 import type { ObjectStorage } from '@glimpse/object-storage';
 import { initTRPC } from '@trpc/server';
 
@@ -11,8 +11,10 @@ export interface UploadDeps {
   catalogue: ImageCatalogue;
   /** Nudges the outbox relay after a commit that queued work. */
   wakeRelay: () => void;
-  limits: { maxBytes: number; maxPixels: number };
-  uploadLimiter: ReturnType<typeof createRateLimiter>;
+  /** Per file (`maxBytes`, `maxPixels`) and per user (`quotaBytes` of originals kept). */
+  limits: { maxBytes: number; maxPixels: number; quotaBytes: number };
+  /** Uploads per user and window. */
+  uploadLimiter: RateLimiter;
 }
 
 export type UploadContext = RequestContext & UploadDeps;

@@ -5,7 +5,9 @@ import { runService, startTagger } from '@glimpse/platform';
 // node_modules), stores machine tags and asks the indexer to re-index.
 await runService('image-tagger', async ({ infra, logger }) => {
   const tagger = startTagger(infra, logger);
+  const loading = Date.now();
   await tagger.tagger(); // load the model at start, so readiness means "can tag"
+  logger.info({ ms: Date.now() - loading }, 'image-tagger: models loaded');
   const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
   return {
     async stop() {

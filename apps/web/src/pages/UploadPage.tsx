@@ -1,5 +1,6 @@
 import type { Visibility } from '@glimpse/images';
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
+import { StorageQuota } from '../components/StorageQuota';
 import { VisibilitySelect } from '../components/VisibilitySelect';
 import { DropZone } from '../uploads/DropZone';
 import { UploadRow } from '../uploads/UploadRow';
@@ -32,6 +33,7 @@ function UploadForm() {
   return (
     <section className="page page-narrow">
       <h1>Upload photos</h1>
+      <StorageQuota refreshKey={String(finished)} />
       <form className="upload-form" onSubmit={onSubmit}>
         <DropZone onFiles={(files) => uploadQueue.addFiles(files)} />
         <fieldset className="shared-fields">

@@ -1,0 +1,47 @@
+import { GlimpseError } from '@glimpse/errors';
+import type { Queryable } from '@glimpse/database';
+import type { UploadContext } from './trpc';
+
+export const formatBytes = (bytes: number) => {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
+};
+
+/** Bytes of originals a user keeps (deleted images no longer count). */
+export async function storedBytes(db: Queryable, userId: string): Promise<number> {
+  const [row] = await db.query<{ used: number | string }>(
+    'SELECT COALESCE(SUM(original_bytes), 0)::INT8 AS used FROM images WHERE owner_id = $1 AND deleted_at IS NULL',
+    [userId],
+  );
+  return Number(row?.used ?? 0);
+}
+
+/** Refuses a file that would take the user past their storage quota. */
+export async function assertFitsQuota(ctx: UploadContext, db: Queryable, userId: string, bytes: number) {
+  const used = await storedBytes(db, userId);
+  if (used + bytes > ctx.limits.quotaBytes) {
+    throw new GlimpseError(
+      'QUOTA_EXCEEDED',
+      `file: this ${formatBytes(bytes)} file does not fit in your storage: ${formatBytes(used)} of ${formatBytes(ctx.limits.quotaBytes)} used. Delete some images first.`,
+      'file',
+    );
+  }
+}
+
+/** What the web app shows: storage used of the quota, and uploads used of this hour's allowance. */
+export async function quotaOf(ctx: UploadContext, userId: string) {
+  const usedBytes = await storedBytes(ctx.db, userId);
+  return {
+    usedBytes,
+    quotaBytes: ctx.limits.quotaBytes,
+    uploadsThisHour: ctx.uploadLimiter.used(userId),
+    uploadsPerHour: ctx.uploadLimiter.limit,
+    summary: `${formatBytes(usedBytes)} of ${formatBytes(ctx.limits.quotaBytes)} used`,
+  };
+}
