@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1.7
-#
 # One multi-stage Dockerfile for every Glimpse image.
 #
 #   Services and workers (one small, non-root, shell-less image each):
@@ -17,14 +15,20 @@
 #
 # Node: the code targets Node >= 20.19; Node 20 reached end of life on 2026-04-30, so the
 # images run the Node 22 LTS line by default (override with --build-arg NODE_VERSION=...).
+#
+# The base images are build args with the public images as defaults, so that a machine with no
+# registry can pass local look-alikes (scripts/cluster/images.sh does). There is deliberately no
+# `# syntax=` line: it makes BuildKit pull a frontend image, and the built-in frontend already
+# has everything used here (RUN --mount=type=cache included).
 
 ARG NODE_VERSION=22
+ARG NODE_IMAGE=node:${NODE_VERSION}-bookworm-slim
 ARG NODE_RUNTIME_IMAGE=gcr.io/distroless/nodejs22-debian12:nonroot
 ARG NGINX_IMAGE=nginxinc/nginx-unprivileged:1.28-alpine
 
 # ---------------------------------------------------------------------------------------------
 # Workspace manifests only, so that `npm ci` below is cached until a package.json changes.
-FROM node:${NODE_VERSION}-bookworm-slim AS manifests
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /src
 COPY . .
 RUN find . -name node_modules -prune -o \( -name package.json -o -name package-lock.json \) -print \
@@ -34,7 +38,7 @@ RUN find . -name node_modules -prune -o \( -name package.json -o -name package-l
 # ---------------------------------------------------------------------------------------------
 # All dependencies of the workspace (build tools included). Install scripts are not run:
 # esbuild, sharp, argon2 and PGlite ship prebuilt platform packages.
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 COPY --from=manifests /manifests/ ./
@@ -54,7 +58,7 @@ RUN npx vite build apps/web --logLevel warn
 
 # ---------------------------------------------------------------------------------------------
 # Runtime node_modules of one program: only its external (native) packages.
-FROM node:${NODE_VERSION}-bookworm-slim AS app-deps
+FROM ${NODE_IMAGE} AS app-deps
 ARG APP
 RUN test -n "${APP}" || (echo "build with --build-arg APP=<program>" >&2; exit 1)
 WORKDIR /app

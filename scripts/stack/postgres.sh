@@ -23,20 +23,23 @@ pg_start() {
     pg_as "$PG_BIN/initdb -D '$PG_DATA' -U postgres --auth=trust -E UTF8 >/dev/null"
     # SERIALIZABLE by default, as on CockroachDB, so tests exercise the retry path.
     cat >> "$PG_DATA/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
+listen_addresses = '$STACK_BIND'
 port = $PG_PORT
 unix_socket_directories = '$PG_DATA'
 default_transaction_isolation = 'serializable'
 max_connections = 200
 fsync = on
 CONF
+    # extra client networks (the cluster's Pods), with passwords
+    for cidr in ${STACK_PG_CLIENT_CIDRS:-}; do echo "host all all $cidr scram-sha-256" >> "$PG_DATA/pg_hba.conf"; done
+    [ "$STACK_BIND" = 127.0.0.1 ] || echo "host all all $STACK_BIND/32 trust" >> "$PG_DATA/pg_hba.conf"
   fi
   if ! pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' status >/dev/null 2>&1"; then
     pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -l '$PG_DATA/server.log' -w -t 60 start >/dev/null" || { tail -20 "$PG_DATA/server.log"; return 1; }
   fi
-  pg_as "$PG_BIN/psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='glimpse'\"" | grep -q 1 \
-    || pg_as "$PG_BIN/createdb -h 127.0.0.1 -p $PG_PORT -U postgres glimpse"
-  export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/glimpse"
+  pg_as "$PG_BIN/psql -h $STACK_BIND -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='glimpse'\"" | grep -q 1 \
+    || pg_as "$PG_BIN/createdb -h $STACK_BIND -p $PG_PORT -U postgres glimpse"
+  export DATABASE_URL="postgres://postgres@$STACK_BIND:$PG_PORT/glimpse"
 }
 
 pg_stop() { [ -n "$PG_BIN" ] || pg_install; pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -m fast -w stop >/dev/null 2>&1" || true; }

@@ -32,7 +32,7 @@ npm run build:web --silent || exit 1
 KEYS="$STACK_DIR/keys"; mkdir -p "$KEYS"
 [ -f "$KEYS/auth.pem" ] || openssl genpkey -algorithm ed25519 -out "$KEYS/auth.pem" 2>/dev/null
 [ -f "$KEYS/url-secret" ] || openssl rand -hex 32 > "$KEYS/url-secret"
-export NODE_ENV=production HOST=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-info}
+export NODE_ENV=production HOST=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-info} TRUSTED_PROXIES=127.0.0.1
 export AUTH_PRIVATE_KEY="$(cat "$KEYS/auth.pem")" STATIC_URL_SECRET="$(cat "$KEYS/url-secret")"
 export AUTH_JWKS_URL="http://127.0.0.1:$PORT_BASE/.well-known/jwks.json"
 export PUBLIC_URL="http://127.0.0.1:$TRAEFIK_PORT"

@@ -13,6 +13,8 @@
 //
 // Packages left external: EXTERNAL below, plus any a program lists in its package.json under
 // "glimpse": { "external": ["pkg", …] } (e.g. a package that ships model weights on disk).
+// Those a program lists are always installed in its image, imported or not: code that loads
+// a package through createRequire(), as packages/image-tagging does, is invisible to esbuild.
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -64,19 +66,24 @@ function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }
 
+/** { external: what esbuild leaves out, declared: what the program's package.json lists } */
 function externalsFor(entry) {
   const list = new Set([...EXTERNAL, ...NEVER_LOADED]);
+  const declared = [];
   // the program's own package.json (apps/x/package.json for apps/x/src/main.ts)
   let dir = dirname(resolve(ROOT, entry));
   while (dir.startsWith(ROOT) && dir !== ROOT) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
-      for (const name of readJson(manifest).glimpse?.external ?? []) list.add(name);
+      for (const name of readJson(manifest).glimpse?.external ?? []) {
+        list.add(name);
+        declared.push(name);
+      }
       break;
     }
     dir = dirname(dir);
   }
-  return [...list];
+  return { external: [...list], declared };
 }
 
 /** "sharp/lib/x" → "sharp", "@img/a/b" → "@img/a" */
@@ -86,7 +93,7 @@ function packageName(specifier) {
 }
 
 export async function bundle(entry, outfile, { quiet = false } = {}) {
-  const external = externalsFor(entry);
+  const { external, declared } = externalsFor(entry);
   const started = Date.now();
   const result = await build({
     entryPoints: [resolve(ROOT, entry)],
@@ -106,8 +113,9 @@ export async function bundle(entry, outfile, { quiet = false } = {}) {
     keepNames: true,
     absWorkingDir: ROOT,
   });
-  // which external packages the bundle really imports (not every one in the list)
-  const used = new Set();
+  // which external packages the bundle really imports (not every one in the list), and those
+  // the program declares (loaded at run time by a path esbuild cannot follow)
+  const used = new Set(declared);
   for (const output of Object.values(result.metafile.outputs)) {
     for (const imp of output.imports ?? []) {
       if (imp.external && !imp.path.startsWith('node:') && !isBuiltin(imp.path) && !NEVER_LOADED.includes(packageName(imp.path))) used.add(packageName(imp.path));
@@ -142,23 +150,37 @@ export function runtimeManifest(names, programName) {
     const entry = packages[`node_modules/${name}`];
     if (!entry) throw new Error(`${name} is external but not in package-lock.json (add it to the root dependencies)`);
     dependencies[name] = entry.version;
-    queue.push(name);
+    queue.push(`node_modules/${name}`);
   }
+  // where the lockfile places `name` as seen from the package at `from`: its own nested
+  // node_modules first, then each enclosing one, as Node resolves (a nested version differs)
+  const resolveFrom = (from, name) => {
+    for (let dir = from; ; ) {
+      const key = `${dir}/node_modules/${name}`;
+      if (packages[key]) return key;
+      const at = dir.lastIndexOf('/node_modules/');
+      if (at < 0) break;
+      dir = dir.slice(0, at);
+    }
+    return packages[`node_modules/${name}`] ? `node_modules/${name}` : undefined;
+  };
   const seen = new Set();
   while (queue.length) {
-    const name = queue.shift();
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const key = `node_modules/${name}`;
+    const key = queue.shift();
+    if (seen.has(key)) continue;
+    seen.add(key);
     const entry = packages[key];
-    if (!entry) continue; // an optional dependency the lockfile does not carry
     const { dev: _dev, devOptional: _devOptional, peer: _peer, ...kept } = entry;
     out[key] = kept;
+    // npm installs peers too (unless optional), so `npm ci` expects them in the lockfile
+    const optionalPeers = Object.entries(entry.peerDependenciesMeta ?? {}).filter(([, m]) => m.optional).map(([n]) => n);
     for (const dep of [
       ...Object.keys(entry.dependencies ?? {}),
       ...Object.keys(entry.optionalDependencies ?? {}),
+      ...Object.keys(entry.peerDependencies ?? {}).filter((n) => !optionalPeers.includes(n)),
     ]) {
-      queue.push(dep);
+      const found = resolveFrom(key, dep);
+      if (found) queue.push(found); // else an optional dependency the lockfile does not carry
     }
   }
   const manifest = {

@@ -31,6 +31,11 @@ SRC_DIR="$TOOLS_DIR/src"
 #   method: install = `go install module/pkg@version`, falling back to build when it fails;
 #           build   = download the module and `go build` inside a writable copy of it
 #                     (needed when the module's go.mod has `replace` directives).
+#           staging = Kubernetes itself: its go.mod replaces k8s.io/* with ./staging and it
+#                     vendors; in a writable copy, vendor/ and go.work go, the replace block
+#                     goes, and the staging modules are required at the published v0.x of
+#                     the same release. Several packages (space-separated) build at once, so
+#                     their shared dependencies compile once.
 #   ldflags: ${V} is replaced by the version.
 # Versions are the newest ones whose whole dependency graph the module proxy these machines
 # reach serves: Traefik 3.7.x needs module versions it refuses (lego v5.4.1, go-http-auth of
@@ -45,6 +50,10 @@ mc|github.com/minio/mc|v0.0.0-20250313080218-cf909e1063a9|.|mc|build|
 traefik|github.com/traefik/traefik/v3|v3.6.12|cmd/traefik|traefik|build|-X github.com/traefik/traefik/v3/pkg/version.Version=${V}
 gorse|github.com/gorse-io/gorse|v0.5.4|cmd/gorse-in-one|gorse-in-one|build|-X github.com/gorse-io/gorse/cmd/version.Version=${V}
 tilt|github.com/tilt-dev/tilt|v0.34.0|cmd/tilt|tilt|build|-X main.Version=${V#v}
+kubernetes|k8s.io/kubernetes|v1.34.4|cmd/kube-apiserver cmd/kube-controller-manager cmd/kube-scheduler cmd/kubelet cmd/kube-proxy|kube-apiserver|staging|-X k8s.io/component-base/version.gitVersion=${V} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34 -X k8s.io/component-base/version.gitTreeState=clean
+kubectl|k8s.io/kubernetes|v1.34.4|cmd/kubectl|kubectl|staging|-X k8s.io/component-base/version.gitVersion=${V} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34 -X k8s.io/component-base/version.gitTreeState=clean
+coredns|github.com/coredns/coredns|v1.14.7|.|coredns|install|
+registry|github.com/distribution/distribution/v3|v3.0.0|cmd/registry|registry|install|
 EOF
 )
 
@@ -128,6 +137,10 @@ install_tool() {
       log "$name: go install failed (often: replace directives in go.mod); building inside the module instead"
     fi
   fi
+  if [ "$method" = staging ]; then
+    build_staging "$module" "$version" "$pkg" "$ldflags" "$logf" "$name"
+    ok=1
+  fi
   if [ "$ok" = 0 ]; then
     local json dir copy
     if ! json=$("$GO" mod download -json "$module@$version" 2>>"$logf"); then
@@ -155,6 +168,32 @@ install_tool() {
   printf 'module=%s\nversion=%s\nbinary=%s\nbuild_seconds=%s\ngo=%s\n' \
     "$module" "$version" "$BIN_DIR/$binary" "$secs" "$("$GO" env GOVERSION)" >"$stamp"
   log "$name $version: installed $BIN_DIR/$binary in ${secs}s"
+}
+
+# Kubernetes' own module: see "staging" above. Binaries land in bin/ under their own names.
+build_staging() {
+  local module="$1" version="$2" pkgs="$3" ldflags="$4" logf="$5" name="$6" json dir copy staged mods=() m
+  json=$("$GO" mod download -json "$module@$version" 2>>"$logf") || die "$name: could not download $module@$version; see $logf"
+  dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n1)
+  copy="$SRC_DIR/$name@$version"
+  rm -rf "$copy"; cp -R "$dir" "$copy"; chmod -R u+w "$copy"
+  staged="v0.${version#v1.}"
+  (
+    cd "$copy"
+    rm -rf vendor go.work go.work.sum
+    mapfile -t mods < <("$GO" mod edit -json | node -e '
+      const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      for (const r of m.Replace || []) if (r.New.Path.startsWith("./staging/")) console.log(r.Old.Path);')
+    [ ${#mods[@]} -gt 0 ] || { echo "no staging replace directives found in go.mod" >&2; exit 1; }
+    args=()
+    for m in "${mods[@]}"; do args+=("-dropreplace=$m" "-require=$m@$staged"); done
+    "$GO" mod edit "${args[@]}"
+    rm -rf staging
+    local targets=()
+    for m in $pkgs; do targets+=("./$m"); done
+    "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/" "${targets[@]}"
+  ) >>"$logf" 2>&1 || { tail -n 30 "$logf" >&2; die "$name: build failed in $copy; full output in $logf"; }
+  rm -rf "$copy"
 }
 
 main() {

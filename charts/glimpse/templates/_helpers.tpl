@@ -139,9 +139,11 @@ Secrets and in-cluster addresses
 {{- end }}
 {{- end }}
 
+{{/* TYPESENSE_URL; "" when the database is the search engine */}}
 {{- define "glimpse.typesenseUrl" -}}
 {{- if eq .Values.searchEngine.mode "typesense" }}
 {{- printf "http://%s:8108" (include "glimpse.host" (dict "root" . "name" "typesense")) }}
+{{- else if eq .Values.searchEngine.mode "database" }}
 {{- else }}
 {{- required "searchEngine.external.url is required when searchEngine.mode is external" .Values.searchEngine.external.url }}
 {{- end }}
@@ -187,8 +189,10 @@ env:
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: S3_SECRET_KEY}}
   - name: AMQP_URL
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: AMQP_URL}}
+  {{- if ne .root.Values.searchEngine.mode "database" }}
   - name: TYPESENSE_API_KEY
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: TYPESENSE_API_KEY, optional: true}}
+  {{- end }}
   - name: GORSE_API_KEY
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: GORSE_API_KEY, optional: true}}
   - name: STATIC_URL_SECRET
@@ -247,10 +251,14 @@ podAntiAffinity:
 {{- end }}
 {{- end }}
 
-{{/* Pod-level settings shared by Glimpse pods: (dict "root" $ "values" .Values.auth) */}}
+{{/*
+Pod-level settings shared by Glimpse pods: (dict "root" $ "values" .Values.auth), optionally
+with "serviceAccountName" (the migration hook runs before the release's ServiceAccount exists)
+and "noToken" (never mount a token, whatever serviceAccount.automountToken says).
+*/}}
 {{- define "glimpse.podSpecCommon" -}}
-serviceAccountName: {{ include "glimpse.serviceAccountName" .root }}
-automountServiceAccountToken: {{ .root.Values.serviceAccount.automountToken }}
+serviceAccountName: {{ .serviceAccountName | default (include "glimpse.serviceAccountName" .root) }}
+automountServiceAccountToken: {{ and (not .noToken) .root.Values.serviceAccount.automountToken }}
 {{- include "glimpse.imagePullSecrets" .root }}
 securityContext:
   {{- toYaml .root.Values.podSecurityContext | nindent 2 }}

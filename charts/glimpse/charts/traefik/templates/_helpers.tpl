@@ -15,3 +15,51 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/component: ingress-controller
 app.kubernetes.io/part-of: glimpse
 {{- end }}
+
+{{/* Names of the cluster-scoped objects: the namespace is part of them (two releases named alike). */}}
+{{- define "traefik.clusterScopedName" -}}
+{{- printf "%s-%s" (include "traefik.fullname" .) .Release.Namespace | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* RBAC rules for what Traefik reads in the namespaces it watches (see rbac.yaml). */}}
+{{- define "traefik.namespacedRules" -}}
+- apiGroups: [""]
+  resources: [services, secrets, configmaps]
+  verbs: [get, list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+- apiGroups: [traefik.io]
+  resources:
+    - middlewares
+    - middlewaretcps
+    - ingressroutes
+    - traefikservices
+    - ingressroutetcps
+    - ingressrouteudps
+    - tlsoptions
+    - tlsstores
+    - serverstransports
+    - serverstransporttcps
+  verbs: [get, list, watch]
+{{- if .Values.providers.kubernetesIngress }}
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses]
+  verbs: [get, list, watch]
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses/status]
+  verbs: [update]
+{{- end }}
+{{- end }}
+
+{{/* RBAC rules for what Traefik reads cluster-wide, whatever namespaces it watches. */}}
+{{- define "traefik.clusterRules" -}}
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [get, list, watch]
+{{- if .Values.providers.kubernetesIngress }}
+- apiGroups: [networking.k8s.io]
+  resources: [ingressclasses]
+  verbs: [get, list, watch]
+{{- end }}
+{{- end }}
