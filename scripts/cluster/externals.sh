@@ -6,6 +6,7 @@
 #
 #   scripts/cluster/externals.sh start    start them; writes the credentials to $EXTERNALS_ENV
 #   scripts/cluster/externals.sh stop
+#   scripts/cluster/externals.sh reset    stop them and remove their data
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 export GLIMPSE_STACK_DIR="${GLIMPSE_EXTERNALS_DIR:-/tmp/glimpse-cluster/externals}"
@@ -42,9 +43,17 @@ ENV
 
 stop() { gorse_stop; minio_stop; rabbitmq_stop; pg_stop; }
 
+# a run starts from empty servers, as an operator's fresh ones would be
+reset() {
+  stop
+  rm -rf "$STACK_DIR"
+  if command -v rabbitmqctl >/dev/null && rabbitmqctl -q status >/dev/null 2>&1; then rabbitmqctl -q delete_vhost glimpse >/dev/null 2>&1 || true; fi
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  reset) reset ;;
   env) echo "$EXTERNALS_ENV" ;;
   *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

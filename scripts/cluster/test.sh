@@ -36,6 +36,7 @@ bash scripts/cluster/node.sh up >/dev/null || fail "starting the node"; timing n
 bash scripts/cluster/images.sh --import || fail "importing the images into containerd"; timing import
 # the images are in containerd now; the Docker engine is not needed by the cluster
 bash scripts/cluster/docker.sh stop >/dev/null 2>&1 || true
+bash scripts/cluster/externals.sh reset >/dev/null 2>&1
 bash scripts/cluster/externals.sh start || fail "starting the external servers"; timing externals
 export GLIMPSE_EXTERNALS_ENV="$(bash scripts/cluster/externals.sh env)"
 npx vitest run --config vitest.cluster.config.ts

@@ -51,15 +51,21 @@ describe.sequential('the production profile on a real Kubernetes, every dependen
     const started = Date.now();
     await helm('install', RELEASE, `${ROOT}/charts/glimpse`, '-n', NS, ...valueFiles, '--wait', '--timeout', '15m');
     console.log(`production: helm install --wait took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    const pods = (await kubectlJson('-n', NS, 'get', 'pods')).items;
-    const byComponent = new Map<string, number>();
-    for (const pod of pods.filter((p) => p.status.phase === 'Running')) {
-      const component = pod.metadata.labels['app.kubernetes.io/component'];
-      byComponent.set(component, (byComponent.get(component) ?? 0) + 1);
-    }
-    // several replicas, and none of the bundled dependencies
-    expect(byComponent.get('feed')).toBeGreaterThanOrEqual(2);
-    expect(byComponent.get('static')).toBeGreaterThanOrEqual(2);
+    const running = async () => {
+      const byComponent = new Map<string, number>();
+      for (const pod of (await kubectlJson('-n', NS, 'get', 'pods')).items.filter((p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp)) {
+        const component = pod.metadata.labels['app.kubernetes.io/component'];
+        byComponent.set(component, (byComponent.get(component) ?? 0) + 1);
+      }
+      return byComponent;
+    };
+    // several replicas (the HPAs bring each service up to its minReplicas within a sync period),
+    // and none of the bundled dependencies
+    const byComponent = await waitFor('every service at its HPA minReplicas', async () => {
+      const counts = await running();
+      return (counts.get('feed') ?? 0) >= 3 && (counts.get('static') ?? 0) >= 3 && (counts.get('auth') ?? 0) >= 2 && counts;
+    }, 120_000);
+    expect(byComponent.get('web')).toBeGreaterThanOrEqual(3);
     for (const dependency of ['postgresql', 'cockroachdb', 'minio', 'rabbitmq', 'gorse', 'typesense']) expect(byComponent.has(dependency), dependency).toBe(false);
     const kinds = (await kubectlJson('-n', NS, 'get', 'hpa,pdb,networkpolicies')).items.map((item) => item.kind);
     for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy']) expect(kinds, kind).toContain(kind);

@@ -55,6 +55,12 @@ export const configSchema = z.object({
   UPLOAD_QUOTA_BYTES: positiveInt.default(10 * 1024 ** 3),
   UPLOADS_PER_HOUR: positiveInt.default(300),
   /**
+   * Per user: uploads accepted at once (a folder of photos) and the sustained rate after it,
+   * a token bucket like the ingress's (README, "Rate limits"; the same numbers as the chart).
+   */
+  UPLOAD_BURST: positiveInt.default(100),
+  UPLOADS_PER_MINUTE: positiveInt.default(60),
+  /**
    * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, e.g.
    * the ingress's pod network); none by default, so the client is the connected peer.
    */

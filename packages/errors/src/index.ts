@@ -47,10 +47,14 @@ export class GlimpseError extends Error {
     message: string,
     /** The input field that was wrong, when there is one. */
     readonly field?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  /** For RATE_LIMITED: when the client may try again (sent as `Retry-After` and `data.retryAfter`). */
+  readonly retryAfterSeconds?: number;
 
   get apiCode(): ApiErrorCode {
     return apiCodeByDomainCode[this.code];

@@ -1,12 +1,12 @@
 export type { ClientAddressResolver } from './client-address';
 export { clientAddressOf, createClientAddressResolver, parseTrustedProxies } from './client-address';
 export type { ProtectedContext, RequestContext } from './trpc-edge';
-export { formatApiError, mapDomainErrors, readRequestContext, requireViewer, sendApiError, toApiError } from './trpc-edge';
+export { formatApiError, mapDomainErrors, readRequestContext, requireViewer, retryAfterOf, sendApiError, sendTooManyRequests, toApiError } from './trpc-edge';
 export type { TrpcHandlerOptions } from './trpc-handler';
 export { DEFAULT_BODY_BYTES, MAX_JSON_DEPTH, checkJson, createTrpcHandler } from './trpc-handler';
 export type { ServiceMetrics } from './metrics';
 export { createJobMetrics, createMetrics } from './metrics';
-export type { BackoffThrottle, RateLimiter } from './rate-limit';
-export { createBackoffThrottle, createRateLimiter } from './rate-limit';
+export type { BackoffThrottle, RateLimiter, TokenBucket } from './rate-limit';
+export { createBackoffThrottle, createRateLimiter, createTokenBucket } from './rate-limit';
 export type { ReadinessCheck, RequestHandler, Route, ServiceServer, ServiceServerOptions } from './server';
-export { HSTS, SECURITY_HEADERS, createServiceServer, sendJson } from './server';
+export { DRAIN_MS, HSTS, SECURITY_HEADERS, TOO_MANY_REQUESTS_PATH, createServiceServer, sendJson } from './server';

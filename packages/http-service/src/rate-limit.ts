@@ -29,7 +29,9 @@ export function createRateLimiter({ limit, windowMs }: { limit: number; windowMs
       window.count++;
       if (window.count > limit) {
         const seconds = Math.ceil((window.startedAt + windowMs - now) / 1000);
-        throw new GlimpseError('RATE_LIMITED', `Too many ${action} attempts from ${from} (at most ${limit} per ${describeWindow(windowMs)}); try again in ${seconds} s.`);
+        throw new GlimpseError('RATE_LIMITED', `Too many ${action} attempts from ${from} (at most ${limit} per ${describeWindow(windowMs)}); try again in ${seconds} s.`, undefined, {
+          retryAfterSeconds: seconds,
+        });
       }
     },
     /** How many requests `key` has used in its current window. */
@@ -41,6 +43,41 @@ export function createRateLimiter({ limit, windowMs }: { limit: number; windowMs
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/**
+ * A token bucket per key, the same algorithm as Traefik's RateLimit middleware: `burst`
+ * requests at once, refilled at `perMinute`. Used for uploads per user, so that a folder
+ * of photos goes through at once while a sustained flood is slowed to what the pipeline
+ * absorbs.
+ */
+export function createTokenBucket({ burst, perMinute }: { burst: number; perMinute: number }) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const perMs = perMinute / 60_000;
+  return {
+    burst,
+    perMinute,
+    take(key: string, action: string, from = 'your account') {
+      const now = Date.now();
+      if (buckets.size > MAX_KEYS) for (const [k, b] of buckets) if (b.tokens + (now - b.at) * perMs >= burst) buckets.delete(k);
+      const bucket = buckets.get(key) ?? { tokens: burst, at: now };
+      bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) * perMs);
+      bucket.at = now;
+      buckets.set(key, bucket);
+      if (bucket.tokens < 1) {
+        const seconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
+        throw new GlimpseError(
+          'RATE_LIMITED',
+          `Too many ${action} from ${from} at once (${burst} at a time, then ${perMinute} a minute); waiting ${seconds} s before the next one.`,
+          undefined,
+          { retryAfterSeconds: seconds },
+        );
+      }
+      bucket.tokens -= 1;
+    },
+  };
+}
+
+export type TokenBucket = ReturnType<typeof createTokenBucket>;
 
 function describeWindow(ms: number) {
   if (ms % 3_600_000 === 0) return ms === 3_600_000 ? 'hour' : `${ms / 3_600_000} hours`;
@@ -65,7 +102,7 @@ export function createBackoffThrottle({ freeFailures, baseMs, maxMs }: { freeFai
       const now = Date.now();
       if (entry && entry.lockedUntil > now) {
         const seconds = Math.ceil((entry.lockedUntil - now) / 1000);
-        throw new GlimpseError('RATE_LIMITED', `Too many failed sign-in attempts for ${what}; try again in ${seconds} s.`);
+        throw new GlimpseError('RATE_LIMITED', `Too many failed sign-in attempts for ${what}; try again in ${seconds} s.`, undefined, { retryAfterSeconds: seconds });
       }
     },
     fail(key: string) {

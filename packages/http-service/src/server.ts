@@ -4,6 +4,7 @@ import type { Logger } from '@glimpse/logging';
 import sirv from 'sirv';
 import { createClientAddressResolver, rememberClientAddress } from './client-address';
 import type { ServiceMetrics } from './metrics';
+import { sendTooManyRequests } from './trpc-edge';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -62,10 +63,25 @@ export interface ServiceServer {
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Starts serving these routes and readiness checks (after a start with `starting`). */
   mount(parts: ServiceParts): void;
-  close(): Promise<void>;
+  /**
+   * Stops taking requests and resolves once the open ones are answered: idle keep-alive
+   * connections are closed at once (and each as soon as its answer is sent), and after
+   * `drainMs` whatever is still open is cut.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
+/** How long a closing server lets in-flight requests finish; the process must exit within 10 s of SIGTERM. */
+export const DRAIN_MS = 7_000;
+
+/** The path Traefik's errors middleware fetches for its own 429s (see the chart and scripts/stack/traefik). */
+export const TOO_MANY_REQUESTS_PATH = '/_glimpse/too-many-requests';
+const TOO_MANY_REQUESTS_MESSAGES: Record<string, (seconds: number) => string> = {
+  upload: (s) => `You are sending photos faster than Glimpse takes them in; the next one goes in ${s} s (uploads are counted per account).`,
+  'upload-api': (s) => `Too many upload requests from your account at once; try again in ${s} s.`,
+  auth: (s) => `Too many sign-in requests from your address; try again in ${s} s.`,
+};
 
 /**
  * One HTTP server for a service (or, in the all-in-one gateway, for all of them):
@@ -94,8 +110,10 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     return { ready: results.every(([, state]) => state === 'ok'), checks: Object.fromEntries(results) };
   }
 
+  let closing = false;
   const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
+    if (closing) res.setHeader('Connection', 'close');
     const path = (req.url ?? '/').split('?')[0]!;
     const route = routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
     const routeLabel = route?.prefix ?? (path.startsWith('/api/') ? 'unknown' : path === '/healthz' || path === '/readyz' || path === '/metrics' ? path : 'web');
@@ -111,6 +129,12 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     try {
       if (route) return await route.handler(req, res);
       if (path === '/healthz') return sendJson(res, 200, { status: 'alive', service: options.name });
+      if (path === TOO_MANY_REQUESTS_PATH) {
+        const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+        const seconds = Math.min(3600, Math.max(1, Math.ceil(Number(query.get('retryAfter')) || 1)));
+        const message = TOO_MANY_REQUESTS_MESSAGES[query.get('limit') ?? '']?.(seconds) ?? `Too many requests; try again in ${seconds} s.`;
+        return sendTooManyRequests(res, message, seconds);
+      }
       if (path === '/readyz') {
         const report = await readyReport();
         return sendJson(res, report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'not ready', ...report });
@@ -155,9 +179,17 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
         });
       });
     },
-    close() {
+    close(drainMs = DRAIN_MS) {
+      closing = true;
       return new Promise((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection goes idle once its answer is sent; close it then, not after its 65 s timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
+          resolve();
+        });
         server.closeIdleConnections();
       });
     },

@@ -131,7 +131,25 @@ export function formatApiError({ shape, error, ctx }: { shape: TRPCDefaultErrorS
     message = `Something went wrong on our side (request ${ctx?.requestId ?? 'unknown'}); it has been logged.`;
   }
   const { stack: _stack, ...data } = shape.data;
-  return { ...shape, message, data: { ...data, field, fieldErrors, requestId: ctx?.requestId } };
+  const retryAfter = error.code === 'TOO_MANY_REQUESTS' ? retryAfterOf(error) : undefined;
+  return { ...shape, message, data: { ...data, field, fieldErrors, retryAfter, requestId: ctx?.requestId } };
+}
+
+/** Seconds until a TOO_MANY_REQUESTS error may be retried (1 when the error does not say). */
+export function retryAfterOf(error: unknown): number {
+  const seconds = (error as { cause?: { retryAfterSeconds?: unknown } } | undefined)?.cause?.retryAfterSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : 1;
+}
+
+/**
+ * A 429 in tRPC's error shape with `Retry-After`: what every client reads, whether the limit
+ * was the service's own or the ingress's (Traefik's errors middleware fetches this answer
+ * for its rate limits, see `/_glimpse/too-many-requests` in server.ts).
+ */
+export function sendTooManyRequests(res: ServerResponse, message: string, retryAfterSeconds: number) {
+  res.setHeader('Retry-After', String(retryAfterSeconds));
+  res.writeHead(429, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY.TOO_MANY_REQUESTS, data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, retryAfter: retryAfterSeconds } } }));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter, inferRouterContext } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { RequestHandler } from './server';
-import { sendApiError } from './trpc-edge';
+import { retryAfterOf, sendApiError } from './trpc-edge';
 
 /** What any procedure but an upload may send: ids, titles, descriptions, tags, cursors. */
 export const DEFAULT_BODY_BYTES = 64 * 1024;
@@ -35,6 +35,11 @@ export function createTrpcHandler<TRouter extends AnyRouter>(options: TrpcHandle
         maxBodySize,
         allowBatching: false,
         createContext: ({ req }) => options.createContext(req),
+        // A client told to slow down also hears when it may try again.
+        responseMeta: ({ errors }) => {
+          const limited = errors.find((error) => error.code === 'TOO_MANY_REQUESTS');
+          return limited ? { headers: { 'Retry-After': String(retryAfterOf(limited)) } } : {};
+        },
       });
       handlers.set(maxBodySize, handler);
     }

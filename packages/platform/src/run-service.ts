@@ -68,6 +68,9 @@ export async function startService(
   };
 }
 
+/** Within Kubernetes' default 30 s grace period, and within the 10 s we promise: requests drain for DRAIN_MS, then workers and adapters close. */
+export const SHUTDOWN_DEADLINE_MS = 9_500;
+
 /** The `main` of every app and worker: configuration errors name the variable; SIGTERM drains. */
 export async function runService(name: string, start: (context: ServiceContext) => Promise<RunningParts>, options: { migrate?: boolean } = {}) {
   const logger = createLogger(name);
@@ -77,6 +80,11 @@ export async function runService(name: string, start: (context: ServiceContext) 
     logger.info({ url: service.url, adapters: describeAdapters(config) }, `${name} is running`);
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'shutting down: finishing in-flight work');
+      // Whatever still hangs (a dependency that does not answer) must not outlive the grace period.
+      setTimeout(() => {
+        logger.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
       service.close().then(
         () => process.exit(0),
         (error: unknown) => {

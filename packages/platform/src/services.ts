@@ -2,7 +2,7 @@ import { createLocalVerifier, createRemoteVerifier, createTokenSigner, loadSigni
 import { createAuthRoutes } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
-import { createRateLimiter, type Route } from '@glimpse/http-service';
+import { createRateLimiter, createTokenBucket, type Route } from '@glimpse/http-service';
 import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
 import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
@@ -47,6 +47,7 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     wakeRelay: relay.wake,
     limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
     uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
+    uploadBurst: createTokenBucket({ burst: config.UPLOAD_BURST, perMinute: config.UPLOADS_PER_MINUTE }),
   };
   return createUploadRoutes(deps, verifier, logger);
 }

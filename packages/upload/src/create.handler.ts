@@ -17,6 +17,7 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * row), and the image row and its processing job commit in one transaction (outbox).
  */
 export async function createUpload(ctx: UploadContext & ProtectedContext, form: FormData) {
+  ctx.uploadBurst?.take(ctx.viewer.id, 'uploads', 'your account');
   ctx.uploadLimiter.take(ctx.viewer.id, 'upload', 'your account');
   const file = form.get('file');
   if (!(file instanceof Blob)) throw new GlimpseError('INVALID_INPUT', 'file: attach the image as the multipart field "file"', 'file');

@@ -1,6 +1,6 @@
 import type { Database } from '@glimpse/database';
 import type { ImageCatalogue } from '@glimpse/images';
-import { formatApiError, mapDomainErrors, requireViewer, type RateLimiter, type RequestContext } from '@glimpse/http-service';
+import { formatApiError, mapDomainErrors, requireViewer, type RateLimiter, type RequestContext, type TokenBucket } from '@glimpse/http-service';
 import type { ObjectStorage } from '@glimpse/object-storage';
 import { initTRPC } from '@trpc/server';
 
@@ -15,6 +15,8 @@ export interface UploadDeps {
   limits: { maxBytes: number; maxPixels: number; quotaBytes: number };
   /** Uploads per user and window. */
   uploadLimiter: RateLimiter;
+  /** Uploads per user at once and per minute after that (the ingress counts the same way). */
+  uploadBurst?: TokenBucket;
 }
 
 export type UploadContext = RequestContext & UploadDeps;
