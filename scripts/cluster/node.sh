@@ -26,6 +26,9 @@ API_SERVICE_IP=10.96.0.1
 DNS_SERVICE_IP=10.96.0.10
 PKI="$CLUSTER_STATE/pki"
 PV_COUNT=${GLIMPSE_CLUSTER_PVS:-24}
+# containerd's images and layers outlive the node (`down` keeps them), so a second run does not
+# import the images again; everything else of the node goes with `down`.
+CONTAINERD_ROOT="${GLIMPSE_CONTAINERD_ROOT:-$GLIMPSE_TOOLS_DIR/containerd}"
 
 log() { printf '[node %3ss] %s\n' "$(( SECONDS ))" "$*" >&2; }
 die() { printf '[node] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -197,7 +200,7 @@ EOF
   chmod +x "$CLUSTER_STATE/bin/runc"
   write_file "$CLUSTER_STATE/containerd/config.toml" <<EOF
 version = 2
-root = "$CLUSTER_STATE/containerd/root"
+root = "$CONTAINERD_ROOT"
 state = "$CLUSTER_RUN/containerd-state"
 [grpc]
   address = "$CONTAINERD_ADDRESS"
@@ -407,6 +410,11 @@ down() {
       ctr --address "$CONTAINERD_ADDRESS" -n k8s.io tasks kill -s KILL "$id" >/dev/null 2>&1 || true
     done
     sleep 2
+    # the images stay (CONTAINERD_ROOT is kept); the containers and sandboxes go
+    for id in $(ctr --address "$CONTAINERD_ADDRESS" -n k8s.io containers ls -q 2>/dev/null); do
+      ctr --address "$CONTAINERD_ADDRESS" -n k8s.io tasks rm -f "$id" >/dev/null 2>&1 || true
+      ctr --address "$CONTAINERD_ADDRESS" -n k8s.io containers rm "$id" >/dev/null 2>&1 || true
+    done
   fi
   stop_pid containerd
   # shims outlive containerd; theirs are the ones whose -address is our socket
