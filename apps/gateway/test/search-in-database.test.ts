@@ -42,6 +42,8 @@ beforeAll(async () => {
   }
   for (const [name, owner] of uploads) expect((await glimpse.settle(owner, photos[name]!)).status).toBe('ready');
   await everyPublicImage();
+  // the private one too (indexing is asynchronous: on a busy machine it can come last)
+  await until(() => alice.search.images.query({}), (r) => r.found === 6, 'the private image indexed for its owner');
 });
 afterAll(() => glimpse.stop());
 
