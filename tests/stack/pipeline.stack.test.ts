@@ -82,6 +82,57 @@ describe('the production shape: separate processes behind Traefik', () => {
     expect((await bob.upload.mine.query({})).items).toEqual([]);
     expect((await fetch(`${stack.serviceUrl('feed')}/readyz`)).status).toBe(200);
   });
+  it('takes a folder of 100 photos from one user, 8 in flight, through the ingress, and every one becomes ready', async () => {
+    const carol = await signUp(stack.url, 'stack_folder');
+    const files = await Promise.all(Array.from({ length: 100 }, (_, i) => solid(120 + (i % 9) * 10, 90 + (i % 4) * 10, hue(i + 1000)).jpeg().toBuffer()));
+    const ids: string[] = [];
+    const refusals: string[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < files.length) {
+        const index = next++;
+        const result = await uploadFile(stack.url, carol.accessToken, files[index]!, { title: `folder ${index}` });
+        if (result.status === 200) ids.push(result.result!.data.imageId);
+        else refusals.push(`${result.status} ${result.error?.message}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, lane));
+    expect(refusals).toEqual([]);
+    expect(ids).toHaveLength(100);
+    // Status polls have their own budget: following 100 uploads does not eat the uploads'.
+    for (const id of ids) expect((await settle(carol, id, 180_000)).status).toBe('ready');
+    await expectReadyExactlyOnce(checks.db, ids);
+  }, 300_000);
+
+  it('answers uploads past the ingress limit with JSON and Retry-After, and the typed client waits and retries', async () => {
+    const dave = await signUp(stack.url, 'stack_flood');
+    const file = await solid(32, 24, hue(7)).jpeg().toBuffer();
+    // 110 at once: the burst is 100 (the other user's uploads above do not count for this one).
+    const send = () => {
+      const form = new FormData();
+      form.set('file', new Blob([new Uint8Array(file)]), 'flood.jpg');
+      return fetch(`${stack.url}/api/upload/create`, { method: 'POST', headers: { authorization: `Bearer ${dave.accessToken}` }, body: form });
+    };
+    const answers = await Promise.all(Array.from({ length: 110 }, send));
+    const refused = answers.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(answers.filter((answer) => answer.status !== 429 && answer.status !== 200).map((answer) => answer.status)).toEqual([]);
+    for (const answer of refused) {
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      const body = (await answer.json()) as { error: { message: string; code: number; data: { code: string; httpStatus: number } } };
+      expect(body.error).toMatchObject({ code: -32029, data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429 } });
+      expect(body.error.message).toMatch(/faster than Glimpse takes them in|Too many uploads from your account/);
+    }
+    await Promise.all(answers.filter((answer) => answer.status === 200).map((answer) => answer.text()));
+    // Waiting for Retry-After, the next eight go through.
+    const waits: number[] = [];
+    const patient = await Promise.all(Array.from({ length: 8 }, () => uploadFile(stack.url, dave.accessToken, file, {}, { onWait: (ms) => waits.push(ms) })));
+    expect(patient.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+    expect(waits.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  // Last: it uses up this address's sign-in budget.
   it('rate-limits sign-in attempts at the ingress with 429', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 150 }, () =>
@@ -91,5 +142,12 @@ describe('the production shape: separate processes behind Traefik', () => {
     const statuses = attempts.map((response) => response.status);
     expect(statuses).toContain(429);
     expect(statuses.filter((status) => status === 401).length).toBeGreaterThan(0);
+    // Traefik's 429 reaches the client as JSON in tRPC's error shape, with a Retry-After.
+    const refused = attempts.find((response) => response.status === 429)!;
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await refused.json()) as { error: { message: string; code: number; data: { code: string; httpStatus: number } } };
+    expect(body.error).toMatchObject({ code: -32029, data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429 } });
+    expect(body.error.message).toMatch(/^Too many sign-in requests from your address; try again in \d+ s\.$/);
   });
 });

@@ -231,4 +231,42 @@ describe('the web app', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('waits when told to slow down (429 with Retry-After) and sends the file again, showing "waiting" rather than failing it', async () => {
+    const { context, page, errors } = await openPage();
+    const photo = await writePhoto(filesDir, 'harbour.png', 11, 'png');
+    await apiClient(gateway.url).signUp('hedy', PASSWORD);
+
+    // The first upload is answered as the ingress answers past its limit; the next ones go through.
+    let refusedOnce = 0;
+    let sent = 0;
+    await page.route('**/api/upload/create', async (route) => {
+      sent++;
+      if (refusedOnce++ > 0) return route.continue();
+      await route.fulfill({
+        status: 429,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '2' },
+        body: JSON.stringify({
+          error: { message: 'You are sending photos faster than Glimpse takes them in; the next one goes in 2 s (uploads are counted per account).', code: -32029, data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, retryAfter: 2 } },
+        }),
+      });
+    });
+
+    await page.goto(`${gateway.url}/signin?next=%2Fupload`);
+    await page.getByLabel('Email or username').fill('hedy@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${gateway.url}/upload`);
+    await page.locator('input[type=file]').setInputFiles([photo]);
+    await page.getByRole('button', { name: 'Upload 1 photo' }).click();
+
+    const row = page.getByRole('listitem', { name: 'harbour' });
+    await row.getByText('Waiting to retry', { exact: true }).waitFor({ timeout: 10_000 });
+    expect(await row.getByRole('status').textContent()).toMatch(/faster than Glimpse takes them in/);
+    expect(await row.getByRole('alert').count()).toBe(0);
+    await row.getByText('Ready', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(sent).toBe(2);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

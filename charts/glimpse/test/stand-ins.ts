@@ -45,6 +45,9 @@ function serviceHandler(name: string) {
     if (name === 'auth' && path === '/.well-known/jwks.json') return json(res, 200, { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'stand-in' }] });
     if (name === 'auth' && path === '/api/auth/me') return json(res, 401, trpcError('me'));
     if (name === 'upload' && path === '/api/upload/status') return json(res, 401, trpcError('status'));
+    if (name === 'upload' && path === '/api/upload/create' && req.method === 'GET') {
+      return json(res, 405, { error: { message: 'Unsupported GET-request to mutation procedure at path "create"', code: -32005, data: { code: 'METHOD_NOT_SUPPORTED', httpStatus: 405, path: 'create', requestId: 'stand-in' } } });
+    }
     if (name === 'feed' && path === '/api/feed/latest') return json(res, 200, { result: { data: { items: [], nextCursor: null } } });
     if (name === 'search' && path === '/api/search/images') return json(res, 200, { result: { data: { hits: [], found: 0, facets: {}, nextCursor: null } } });
     if (name === 'static' && path.startsWith('/static/image/')) return res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('No such image, or it is not visible to you.\n');

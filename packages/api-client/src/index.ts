@@ -10,12 +10,62 @@ import { createTRPCClient, httpLink } from '@trpc/client';
  */
 export function apiClients(baseUrl: string, accessToken?: string) {
   const headers = () => (accessToken ? { authorization: `Bearer ${accessToken}` } : {});
+  const link = (prefix: string) => httpLink({ url: `${baseUrl}${prefix}`, headers, fetch: (url, init) => fetchWaitingOnRateLimit(url, init) });
   return {
-    auth: createTRPCClient<AuthRouter>({ links: [httpLink({ url: `${baseUrl}/api/auth`, headers })] }),
-    upload: createTRPCClient<UploadRouter>({ links: [httpLink({ url: `${baseUrl}/api/upload`, headers })] }),
-    feed: createTRPCClient<FeedRouter>({ links: [httpLink({ url: `${baseUrl}/api/feed`, headers })] }),
-    search: createTRPCClient<SearchRouter>({ links: [httpLink({ url: `${baseUrl}/api/search`, headers })] }),
+    auth: createTRPCClient<AuthRouter>({ links: [link('/api/auth')] }),
+    upload: createTRPCClient<UploadRouter>({ links: [link('/api/upload')] }),
+    feed: createTRPCClient<FeedRouter>({ links: [link('/api/feed')] }),
+    search: createTRPCClient<SearchRouter>({ links: [link('/api/search')] }),
   };
+}
+
+export interface RateLimitWaiting {
+  /** Give up (and return the 429) once the waits would add up to more than this; 5 minutes by default. */
+  maxWaitMs?: number;
+  /** Called before each wait, with how long and the server's message. */
+  onWait?: (waitMs: number, message: string) => void;
+}
+
+/** The wait a 429 asks for: its Retry-After (seconds or an HTTP date), else its body's data.retryAfter, else 1 s. */
+export function retryAfterMs(response: Response, body?: { error?: { data?: { retryAfter?: unknown } } }): number {
+  const header = response.headers.get('retry-after');
+  if (header) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(header);
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  const retryAfter = body?.error?.data?.retryAfter;
+  return typeof retryAfter === 'number' ? retryAfter * 1000 : 1000;
+}
+
+/**
+ * fetch that, when told 429 Too Many Requests, waits for Retry-After and sends the request
+ * again (the body must be replayable: a string, Blob or FormData), until `maxWaitMs` of waiting.
+ */
+export async function fetchWaitingOnRateLimit(url: string | URL | Request, init: RequestInit = {}, { maxWaitMs = 300_000, onWait }: RateLimitWaiting = {}): Promise<Response> {
+  let waited = 0;
+  for (;;) {
+    const response = await fetch(url, init);
+    if (response.status !== 429) return response;
+    const text = await response.clone().text();
+    let body: { error?: { message?: string; data?: { retryAfter?: unknown } } } | undefined;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    // A little jitter, so that many waiting clients do not come back at the same instant.
+    const wait = retryAfterMs(response, body) + Math.random() * 250;
+    if (waited + wait > maxWaitMs) return response;
+    onWait?.(wait, body?.error?.message ?? text.trim());
+    await new Promise<void>((resolve, reject) => {
+      const signal = init.signal;
+      const timer = setTimeout(resolve, wait);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    });
+    waited += wait;
+  }
 }
 
 export type ApiClients = ReturnType<typeof apiClients>;
@@ -43,13 +93,22 @@ export interface UploadResponse {
   error?: { message: string; data: { code: string; httpStatus: number; field?: string } };
 }
 
-/** A real multipart upload over HTTP, as a browser or curl sends it. */
-export async function uploadFile(baseUrl: string, accessToken: string, file: Buffer, fields: Record<string, string> & { filename?: string } = {}): Promise<UploadResponse> {
+/**
+ * A real multipart upload over HTTP, as a browser or curl sends it. Told to slow down (429),
+ * it waits for Retry-After and sends the file again (see `fetchWaitingOnRateLimit`).
+ */
+export async function uploadFile(
+  baseUrl: string,
+  accessToken: string,
+  file: Buffer,
+  fields: Record<string, string> & { filename?: string } = {},
+  waiting: RateLimitWaiting = {},
+): Promise<UploadResponse> {
   const { filename = 'photo.jpg', ...rest } = fields;
   const form = new FormData();
   form.set('file', new Blob([new Uint8Array(file)]), filename);
   for (const [key, value] of Object.entries(rest)) form.set(key, value);
-  const response = await fetch(`${baseUrl}/api/upload/create`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` }, body: form });
+  const response = await fetchWaitingOnRateLimit(`${baseUrl}/api/upload/create`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` }, body: form }, waiting);
   const text = await response.text();
   try {
     return { status: response.status, ...(JSON.parse(text) as Omit<UploadResponse, 'status'>) };

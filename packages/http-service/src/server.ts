@@ -111,9 +111,15 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
   }
 
   let closing = false;
+  /** Answers not sent yet: when the server closes, they tell their client not to reuse the connection. */
+  const unanswered = new Set<ServerResponse>();
   const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
     if (closing) res.setHeader('Connection', 'close');
+    else {
+      unanswered.add(res);
+      res.once('close', () => unanswered.delete(res));
+    }
     const path = (req.url ?? '/').split('?')[0]!;
     const route = routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
     const routeLabel = route?.prefix ?? (path.startsWith('/api/') ? 'unknown' : path === '/healthz' || path === '/readyz' || path === '/metrics' ? path : 'web');
@@ -181,6 +187,8 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     },
     close(drainMs = DRAIN_MS) {
       closing = true;
+      for (const res of unanswered) if (!res.headersSent) res.setHeader('Connection', 'close');
+      unanswered.clear();
       return new Promise((resolve) => {
         // A keep-alive connection goes idle once its answer is sent; close it then, not after its 65 s timeout.
         const sweep = setInterval(() => server.closeIdleConnections(), 100);

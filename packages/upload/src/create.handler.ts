@@ -31,7 +31,8 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
       throw new GlimpseError('INVALID_INPUT', `${key}: ${typeof value === 'string' ? '' : 'the file name '}must not contain NUL (\\u0000) characters`, key);
     }
   }
-  await assertFitsQuota(ctx, ctx.db, ctx.viewer.id, file.size);
+  // A read at SERIALIZABLE can be cancelled too while this user's other uploads commit: retried like any transaction.
+  await ctx.db.transaction((tx) => assertFitsQuota(ctx, tx, ctx.viewer.id, file.size), { maxAttempts: 20 });
   const fields = createFieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([key]) => key !== 'file')));
   if (!fields.success) {
     const issue = fields.error.issues[0]!;
@@ -52,7 +53,7 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
 
   const title = fields.data.title ?? (file instanceof File ? file.name.replace(/\.[^.]+$/, '').slice(0, 200) : '');
   try {
-    await ctx.db.transaction(async (tx) => {
+    await oneAtATime(ctx.viewer.id, () => ctx.db.transaction(async (tx) => {
       // Again inside the transaction: two uploads at once must not both fit the last gigabyte.
       await assertFitsQuota(ctx, tx, ctx.viewer.id, bytes.length);
       await tx.query(
@@ -63,7 +64,7 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
       for (const tag of tags) await tx.query(`INSERT INTO image_tags (image_id, source, tag) VALUES ($1, 'user', $2)`, [imageId, tag]);
       await recordImageEvent(tx, imageId, 'uploaded', `${inspected.format} ${inspected.width}x${inspected.height}, ${bytes.length} bytes`);
       await enqueueJob(tx, QUEUES.processImages, { imageId });
-    });
+    }, { maxAttempts: 20 }));
   } catch (error) {
     // The row never committed: remove the original now (the sweeper would otherwise).
     await ctx.storage.deleteObject(ctx.buckets.unprocessed, originalKey).catch(() => undefined);
@@ -72,4 +73,22 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
   ctx.wakeRelay();
   ctx.logger.info({ imageId, format: inspected.format, bytes: bytes.length }, 'upload accepted');
   return { imageId, status: 'pending' as const };
+}
+
+/**
+ * One user's uploads commit one at a time in this process. Each reads the user's stored
+ * bytes (the quota) and adds a row, so several at once (a folder, 8 in flight) are write
+ * skew to SERIALIZABLE and would mostly abort and retry; queued here, only the short
+ * transaction waits, not the upload or the storage write. Across replicas the retries remain.
+ */
+const commits = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = commits.get(key) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  const settled = run.catch(() => undefined);
+  commits.set(key, settled);
+  void settled.then(() => {
+    if (commits.get(key) === settled) commits.delete(key);
+  });
+  return run;
 }

@@ -18,6 +18,8 @@ export class ApiError extends Error implements Problem {
     message: string,
     readonly code?: string,
     readonly field?: string,
+    /** For TOO_MANY_REQUESTS: how long the server asked us to wait before sending again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

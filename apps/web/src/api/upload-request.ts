@@ -15,7 +15,7 @@ export interface UploadFields {
 
 interface TrpcEnvelope {
   result?: { data?: CreatedUpload };
-  error?: { message?: string; data?: { code?: string; httpStatus?: number; field?: string } };
+  error?: { message?: string; data?: { code?: string; httpStatus?: number; field?: string; retryAfter?: number } };
 }
 
 /**
@@ -58,7 +58,7 @@ function postForm(file: File, fields: UploadFields, accessToken: string | null, 
         onProgress(1);
         return resolve(created);
       }
-      reject(envelopeError(body, request.status));
+      reject(envelopeError(body, request.status, request.getResponseHeader('Retry-After')));
     };
     request.onerror = () => reject(new ApiError("The upload didn't reach Glimpse. Check your connection and try again."));
     request.onabort = () => reject(new ApiError('Upload cancelled.', 'CANCELLED'));
@@ -67,7 +67,13 @@ function postForm(file: File, fields: UploadFields, accessToken: string | null, 
   });
 }
 
-function envelopeError(body: TrpcEnvelope | null, status: number): ApiError {
+function envelopeError(body: TrpcEnvelope | null, status: number, retryAfter: string | null): ApiError {
+  if (status === 429) {
+    // Whoever said it (the service, or the ingress in front of it), the file waits and goes again.
+    const seconds = Number(retryAfter ?? body?.error?.data?.retryAfter);
+    const waitMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+    return new ApiError(body?.error?.message ?? 'Glimpse asked to slow down.', 'TOO_MANY_REQUESTS', undefined, waitMs);
+  }
   if (body?.error?.message) return new ApiError(body.error.message, body.error.data?.code, body.error.data?.field);
   if (status === 413) return new ApiError('The file is larger than this server accepts.', 'PAYLOAD_TOO_LARGE', 'file');
   return new ApiError(`The upload failed (HTTP ${status}). Try again.`);

@@ -18,6 +18,7 @@ const phaseLabel: Record<UploadItem['phase'], string> = {
   staged: 'Ready to upload',
   queued: 'Waiting',
   uploading: 'Uploading',
+  waiting: 'Waiting to retry',
   processing: 'Processing',
   ready: 'Ready',
   failed: 'Failed',
@@ -48,7 +49,12 @@ export function UploadRow({ item }: { item: UploadItem }) {
           <progress max={100} value={percent} aria-label={`Upload progress of ${item.file.name}`} />
           <span className="upload-percent">{percent}%</span>
         </div>
-        {item.message && (
+        {item.message && item.phase === 'waiting' && (
+          <p className="upload-note" role="status">
+            {item.message}
+          </p>
+        )}
+        {item.message && item.phase !== 'waiting' && (
           <p className="field-error" role="alert">
             {item.message}
           </p>

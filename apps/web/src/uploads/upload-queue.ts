@@ -1,13 +1,14 @@
 import type { ImageStatus, Visibility } from '@glimpse/images';
-import { describeProblem } from '../api/errors';
+import { ApiError, describeProblem } from '../api/errors';
 import { upload } from '../api/trpc';
 import { sendUpload } from '../api/upload-request';
 
 /**
  * staged → queued → uploading → processing → ready | failed; `refused` when the server
- * turned the file down (wrong type, too large…), with its message.
+ * turned the file down (wrong type, too large…), with its message; `waiting` when it asked
+ * us to slow down (429): the file goes again by itself after the Retry-After it gave.
  */
-export type UploadPhase = 'staged' | 'queued' | 'uploading' | 'processing' | 'ready' | 'failed' | 'refused';
+export type UploadPhase = 'staged' | 'queued' | 'uploading' | 'waiting' | 'processing' | 'ready' | 'failed' | 'refused';
 
 export interface UploadItem {
   key: string;
@@ -33,6 +34,8 @@ const CONCURRENT_UPLOADS = 3;
 const POLL_START_MS = 700;
 const POLL_MAX_MS = 4_000;
 const FINISHED: ReadonlySet<UploadPhase> = new Set(['ready', 'failed', 'refused']);
+/** A file told to wait longer than this in all is given up on (an hourly limit), with the server's message. */
+const MAX_RATE_LIMIT_WAIT_MS = 10 * 60_000;
 
 export const isFinished = (item: UploadItem) => FINISHED.has(item.phase);
 const titleFromFileName = (name: string) => name.replace(/\.[^.]+$/, '').slice(0, 200);
@@ -46,6 +49,7 @@ class UploadQueue {
   private readonly listeners = new Set<() => void>();
   private readonly shared = new Map<string, SharedFields>();
   private readonly aborts = new Map<string, AbortController>();
+  private readonly waitedMs = new Map<string, number>();
   private nextKey = 0;
 
   subscribe = (listener: () => void) => {
@@ -102,6 +106,7 @@ class UploadQueue {
     this.aborts.forEach((controller) => controller.abort());
     this.aborts.clear();
     this.shared.clear();
+    this.waitedMs.clear();
     this.items = [];
     this.listeners.forEach((listener) => listener());
   }
@@ -117,18 +122,40 @@ class UploadQueue {
     this.aborts.set(item.key, controller);
     this.patch(item.key, { phase: 'uploading', progress: 0 });
     const fields = this.shared.get(item.key)!;
+    let retrying = false;
     try {
       const created = await sendUpload(item.file, { ...fields, title: item.title }, (progress) => this.get(item.key) && this.patch(item.key, { progress }), controller.signal);
       if (controller.signal.aborted) return;
-      this.patch(item.key, { phase: 'processing', progress: 1, imageId: created.imageId, serverStatus: created.status });
+      this.waitedMs.delete(item.key);
+      this.patch(item.key, { phase: 'processing', progress: 1, imageId: created.imageId, serverStatus: created.status, message: undefined });
       void this.followStatus(item.key, created.imageId, controller.signal);
     } catch (error) {
       this.aborts.delete(item.key);
-      if (!controller.signal.aborted) this.patch(item.key, { phase: 'refused', message: describeProblem(error).message });
+      if (controller.signal.aborted) return;
+      const waited = this.waitedMs.get(item.key) ?? 0;
+      if (error instanceof ApiError && error.code === 'TOO_MANY_REQUESTS' && waited + (error.retryAfterMs ?? 0) <= MAX_RATE_LIMIT_WAIT_MS) {
+        retrying = true;
+        void this.waitAndRequeue(item.key, error.retryAfterMs ?? 1000, error.message, controller.signal);
+      } else {
+        this.waitedMs.delete(item.key);
+        this.patch(item.key, { phase: 'refused', message: describeProblem(error).message });
+      }
     } finally {
-      this.shared.delete(item.key);
+      if (!retrying) this.shared.delete(item.key);
       if (!controller.signal.aborted) this.pump();
     }
+  }
+
+  /** Told to slow down: the file shows "waiting" with the server's message, then goes back in the queue. */
+  private async waitAndRequeue(key: string, retryAfterMs: number, message: string, signal: AbortSignal) {
+    // A little jitter, so that files told the same Retry-After do not all come back at once.
+    const waitMs = retryAfterMs + Math.random() * 500;
+    this.waitedMs.set(key, (this.waitedMs.get(key) ?? 0) + waitMs);
+    this.patch(key, { phase: 'waiting', progress: 0, message });
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    if (signal.aborted || this.get(key)?.phase !== 'waiting') return;
+    this.patch(key, { phase: 'queued', message: undefined });
+    this.pump();
   }
 
   /** Polls `upload.status` until the processor has finished with the image. */
@@ -147,6 +174,10 @@ class UploadQueue {
       } catch (error) {
         if (signal.aborted) return;
         const problem = describeProblem(error);
+        if (problem.code === 'TOO_MANY_REQUESTS') {
+          delay = POLL_MAX_MS;
+          continue;
+        }
         if (problem.code === 'UNAUTHORIZED' || problem.code === 'NOT_FOUND' || ++problems >= 5) {
           return this.finish(key, { phase: 'failed', message: `Couldn't follow this upload: ${problem.message}` });
         }
