@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { freePort } from '@glimpse/test-fixtures';
 import { Agent, setGlobalDispatcher } from 'undici';
 
 /**
@@ -56,14 +55,6 @@ export const helm = (...args: string[]) => sh('helm', args, { timeoutMs: 1_200_0
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- kubectl's JSON is untyped here on purpose
 export type KubeObject = Record<string, any>;
 export const kubectlJson = async <T = { items: KubeObject[] }>(...args: string[]) => JSON.parse(await kubectl(...args, '-o', 'json')) as T;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** `kubectl port-forward` to a Service, on 127.0.0.1; close() stops it. */
 export async function portForward(namespace: string, target: string, remotePort: number) {

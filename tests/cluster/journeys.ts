@@ -4,6 +4,7 @@ import type { Database } from '@glimpse/database';
 import { noiseJpeg, scene, solid } from '@glimpse/test-fixtures';
 import sharp from 'sharp';
 import { expect } from 'vitest';
+import { expectReadyExactlyOnce } from '../stack/checks';
 import { ROOT, SITE, waitFor } from './harness';
 
 /** Five photographs: one real photo that ships in an npm package, four drawn with sharp. */
@@ -21,25 +22,20 @@ export async function fivePhotos(): Promise<Buffer[]> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Uploads through the ingress as a careful client does: a 429 waits for its Retry-After (that is
- * the ingress pacing us, not a failure), and a request the ingress or a rolling pod drops is tried
- * once more.
+ * Uploads through the ingress as a careful client does: uploadFile itself waits out a 429's
+ * Retry-After (the ingress pacing us, not a failure; counted in `paced`), and a request the
+ * ingress or a rolling pod drops is tried once more.
  */
 export async function uploadWithOneRetry(session: Session, file: Buffer, title: string, stats = { retried: 0, paced: 0 }) {
-  for (let attempt = 1; ; ) {
+  const paced = { onWait: () => void stats.paced++ };
+  for (let attempt = 1; ; attempt++) {
     try {
-      const result = await uploadFile(SITE, session.accessToken, file, { title, filename: `${title}.jpg`, visibility: 'public' });
+      const result = await uploadFile(SITE, session.accessToken, file, { title, filename: `${title}.jpg`, visibility: 'public' }, paced);
       if (result.status === 200) return result.result!.data.imageId;
-      if (result.status === 429 && stats.paced < 200) {
-        stats.paced++;
-        await sleep(1000);
-        continue;
-      }
       if (attempt > 1) throw new Error(`upload "${title}" failed twice: ${result.status} ${result.error?.message}`);
     } catch (error) {
       if (attempt > 1) throw error;
     }
-    attempt++;
     stats.retried++;
   }
 }
@@ -52,20 +48,6 @@ export async function settle(session: Session, imageId: string, timeoutMs: numbe
     if (state.status === 'ready' || state.status === 'failed') return state;
     if (Date.now() > deadline) throw new Error(`image ${imageId} still ${state.status} after ${timeoutMs} ms`);
     await sleep(1000);
-  }
-}
-
-/** Every image is ready and became ready exactly once (image_events), and the outbox drained. */
-export async function expectReadyExactlyOnce(db: Database, imageIds: string[]) {
-  const rows = await db.query<{ id: string; status: string; ready_events: number }>(
-    `SELECT i.id, i.status, (SELECT count(*) FROM image_events e WHERE e.image_id = i.id AND e.kind = 'ready')::int AS ready_events
-     FROM images i WHERE i.id = ANY($1::uuid[])`,
-    [imageIds],
-  );
-  expect(rows).toHaveLength(imageIds.length);
-  for (const row of rows) {
-    expect(row.status, `image ${row.id}`).toBe('ready');
-    expect(Number(row.ready_events), `image ${row.id} became ready ${row.ready_events} times`).toBe(1);
   }
 }
 

@@ -3,7 +3,8 @@ import { openPostgres, type Database } from '@glimpse/database';
 import { noiseJpeg } from '@glimpse/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import { helm, kubectl, kubectlJson, leftovers, portForward, ROOT, SITE, waitFor } from './harness';
-import { expectReadyExactlyOnce, settle, uploadWithOneRetry, userJourney } from './journeys';
+import { expectReadyExactlyOnce } from '../stack/checks';
+import { settle, uploadWithOneRetry, userJourney } from './journeys';
 
 /**
  * The trial profile on a real Kubernetes: every dependency bundled that can run here (PostgreSQL

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPostgres } from '@glimpse/database';
+import { freePort } from '@glimpse/test-fixtures';
 // @ts-expect-error plain ESM script shared with the shell stack scripts
 import { renderTraefik } from '../../scripts/stack/render-traefik.mjs';
 
@@ -33,17 +33,6 @@ function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the stack tier with \`npm run test:stack\`, which starts the servers and sets it`);
   return value;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a command of scripts/stack/ctl.sh: pg-restart, rabbitmq-stop, minio-start, vhost-add NAME … */

@@ -1,4 +1,4 @@
-import { solid } from '@glimpse/test-fixtures';
+import { solid, until } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestGateway, type Session, type TestGateway } from './harness';
 
@@ -6,16 +6,6 @@ let glimpse: TestGateway;
 let alice: Session;
 let bob: Session;
 const photos: Record<string, string> = {};
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 

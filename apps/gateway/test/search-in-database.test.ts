@@ -1,5 +1,5 @@
 import { reindexAll } from '@glimpse/image-jobs';
-import { solid } from '@glimpse/test-fixtures';
+import { solid, until } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type Session, type TestGateway } from './harness';
 
@@ -12,16 +12,6 @@ let glimpse: TestGateway;
 let alice: Session;
 let bob: Session;
 const photos: Record<string, string> = {};
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 const everyPublicImage = () => until(() => glimpse.anonymous().search.images.query({}), (r) => r.found === 5, 'the search tables to hold the 5 public images');

@@ -10,6 +10,7 @@ import { QUEUES } from '@glimpse/job-queue';
 import { silentLogger } from '@glimpse/logging';
 import { enqueueJob } from '@glimpse/outbox';
 import { indexerWorker, searchService, startService } from '@glimpse/platform';
+import { freePort } from '@glimpse/test-fixtures';
 
 /**
  * The search service and the indexer as separate processes would run them (each its own
@@ -25,17 +26,6 @@ const dataDir = () => {
 };
 const authKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 const configFor = (env: Record<string, string>) => loadConfig({}, { PORT: '0', LOG_LEVEL: 'silent', TAGGER_ENABLED: 'false', AUTH_PRIVATE_KEY: authKey, ...env });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const readiness = async (url: string) => {
   const response = await fetch(`${url}/readyz`);

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@glimpse/config';
 import { silentLogger, type Logger } from '@glimpse/logging';
 import { createStartupProgress, startService, waitFor, type RunningService } from '@glimpse/platform';
+import { freePort } from '@glimpse/test-fixtures';
 
 /**
  * A fresh install starts MinIO and the Glimpse pods at the same moment. A service must then
@@ -22,17 +23,6 @@ const dataDir = () => {
   directories.push(directory);
   return directory;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A logger whose lines the test can read. */
 function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {

@@ -1,2 +1,3 @@
 export * from './images';
 export * from './api';
+export * from './waiting';
