@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { GlimpseConfig } from '@glimpse/config';
 import { createLogger, type Logger } from '@glimpse/logging';
@@ -46,17 +46,6 @@ export function composeGateway(options: { retryDelayMs?: (attempt: number) => nu
 
 export function startGateway(config: GlimpseConfig, options: { logger?: Logger; retryDelayMs?: (attempt: number) => number } = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger('gateway', config.LOG_LEVEL);
-  keepDataPrivate(config.dataDir);
   return startService('gateway', config, logger, composeGateway(options), { migrate: true });
 }
 
-/**
- * The data directory holds the database, the originals (with their GPS tags), the queue and
- * the signing keys: 0700, and everything this process creates from now on (whichever library
- * creates it) is readable by its owner only.
- */
-function keepDataPrivate(dataDir: string) {
-  process.umask(0o077);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
-}
