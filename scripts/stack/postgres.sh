@@ -42,5 +42,31 @@ CONF
   export DATABASE_URL="postgres://postgres@$STACK_BIND:$PG_PORT/glimpse"
 }
 
-pg_stop() { [ -n "$PG_BIN" ] || pg_install; pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -m fast -w stop >/dev/null 2>&1" || true; }
+pg_stop() {
+  [ -n "$PG_BIN" ] || pg_install
+  pg_replica_stop
+  pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -m fast -w stop >/dev/null 2>&1" || true
+}
+
+# A streaming replica of it (DATABASE_READ_URL for the read-replica test), on PG_REPLICA_PORT.
+: "${PG_REPLICA_PORT:=$((PG_PORT + 1))}"
+PG_REPLICA_DATA="$STACK_DIR/postgres-replica"
+pg_replica_start() {
+  [ -n "$PG_BIN" ] || pg_install
+  if [ ! -s "$PG_REPLICA_DATA/PG_VERSION" ]; then
+    rm -rf "$PG_REPLICA_DATA" && mkdir -p "$PG_REPLICA_DATA" && chmod 700 "$PG_REPLICA_DATA" && { [ "$(id -u)" != 0 ] || chown postgres:postgres "$PG_REPLICA_DATA"; }
+    # -R writes standby.signal and primary_conninfo: a hot standby that streams from the primary.
+    pg_as "$PG_BIN/pg_basebackup -h $STACK_BIND -p $PG_PORT -U postgres -D '$PG_REPLICA_DATA' -R -X stream" || return 1
+    cat >> "$PG_REPLICA_DATA/postgresql.conf" <<CONF
+port = $PG_REPLICA_PORT
+unix_socket_directories = '$PG_REPLICA_DATA'
+hot_standby = on
+CONF
+  fi
+  if ! pg_as "$PG_BIN/pg_ctl -D '$PG_REPLICA_DATA' status >/dev/null 2>&1"; then
+    pg_as "$PG_BIN/pg_ctl -D '$PG_REPLICA_DATA' -l '$PG_REPLICA_DATA/server.log' -w -t 60 start >/dev/null" || { tail -20 "$PG_REPLICA_DATA/server.log"; return 1; }
+  fi
+  export DATABASE_REPLICA_URL="postgres://postgres@$STACK_BIND:$PG_REPLICA_PORT/glimpse"
+}
+pg_replica_stop() { [ -d "$PG_REPLICA_DATA" ] && pg_as "$PG_BIN/pg_ctl -D '$PG_REPLICA_DATA' -m fast -w stop >/dev/null 2>&1"; true; }
 pg_restart() { pg_stop; pg_start; }

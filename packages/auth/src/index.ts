@@ -1,5 +1,5 @@
 import { JWKS_PATH, type TokenVerifier } from '@glimpse/access-tokens';
-import { createBackoffThrottle, createRateLimiter, createTrpcHandler, readRequestContext, sendJson, type Route } from '@glimpse/http-service';
+import { createBackoffThrottle, createRateLimiter, createServiceRoutes, sendJson, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter, type AuthRouter } from './router';
@@ -15,13 +15,8 @@ export const AUTH_PREFIX = '/api/auth';
 /** The auth service's routes: its tRPC router and the JWKS other services verify with. */
 export function createAuthRoutes(options: AuthDeps, verifier: TokenVerifier, logger: Logger): Route[] {
   const deps = { ...defaultThrottles(), ...options };
-  const trpc = createTrpcHandler({
-    router: authRouter,
-    prefix: AUTH_PREFIX,
-    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
-  });
   return [
-    { prefix: AUTH_PREFIX, handler: trpc },
+    ...createServiceRoutes({ router: authRouter, prefix: AUTH_PREFIX, context: (request) => createContextInner(deps, request), verifier, logger }),
     { prefix: JWKS_PATH, handler: async (_req, res) => sendJson(res, 200, await deps.signer.jwks()) },
   ];
 }

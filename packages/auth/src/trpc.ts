@@ -1,7 +1,6 @@
 import type { Database } from '@glimpse/database';
 import type { TokenSigner } from '@glimpse/access-tokens';
-import { formatApiError, mapDomainErrors, requireViewer, type BackoffThrottle, type RateLimiter, type RequestContext } from '@glimpse/http-service';
-import { initTRPC } from '@trpc/server';
+import { createServiceTRPC, type BackoffThrottle, type RateLimiter, type RequestContext } from '@glimpse/http-service';
 
 export interface AuthDeps {
   db: Database;
@@ -21,8 +20,4 @@ export type AuthContext = RequestContext & Required<AuthDeps>;
 /** Pure: what tests call directly. */
 export const createContextInner = (deps: Required<AuthDeps>, request: RequestContext): AuthContext => ({ ...deps, ...request });
 
-const t = initTRPC.context<AuthContext>().create({ errorFormatter: formatApiError, isDev: false });
-
-export const router = t.router;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { ...ctx, viewer: requireViewer(ctx.viewer) } }));
+export const { router, publicProcedure, protectedProcedure } = createServiceTRPC<AuthContext>();

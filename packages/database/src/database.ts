@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '@glimpse/backoff';
 /** The database capability: CockroachDB/PostgreSQL in production, PGlite embedded. */
 export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -15,6 +16,12 @@ export interface DatabaseStats {
 
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Where reads that may lag the primary by a moment go (DATABASE_READ_URL, a streaming
+   * replica): what anonymous visitors read. The primary itself when there is no replica.
+   * Never used for a signed-in user's reads, so everyone reads their own writes.
+   */
+  readonly replica: Queryable;
   readonly stats: DatabaseStats;
   /**
    * Runs `work` in one SERIALIZABLE transaction and retries it, with backoff, when the
@@ -54,8 +61,7 @@ export async function retrySerializable<T>(attempt: () => Promise<T>, maxAttempt
     } catch (error) {
       if (!isSerializationFailure(error) || tryNumber >= maxAttempts) throw error;
       if (stats) stats.serializationRetries++;
-      const delay = baseDelayMs * 2 ** (tryNumber - 1);
-      await sleep(delay / 2 + Math.random() * delay);
+      await sleep(exponentialBackoff({ baseMs: baseDelayMs, capMs: 1_000, jitter: 0.5 })(tryNumber));
     }
   }
 }

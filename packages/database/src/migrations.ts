@@ -163,6 +163,16 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       )`,
     ],
   },
+  {
+    // The image a queued job is about, beside its payload: the reconciler asks "is a job for
+    // this image waiting?" without reading the payload's JSON.
+    id: '0005_outbox_subject',
+    statements: [
+      `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS subject TEXT`,
+      `UPDATE outbox SET subject = payload->>'imageId' WHERE subject IS NULL`,
+      `CREATE INDEX IF NOT EXISTS outbox_subject_idx ON outbox (queue, subject)`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -29,6 +29,10 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   return {
     stats,
     kind: 'pglite',
+    // No replica: reads that may lag read the primary.
+    get replica(): Queryable {
+      return this as Queryable;
+    },
     query: (sql, params) => query(pg, sql, params),
     transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions) {
       return retrySerializable(

@@ -7,6 +7,12 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Statement timeout, so a stuck query fails instead of holding a pool slot forever. */
   statementTimeoutMs?: number;
+  /**
+   * A hot standby, for reads only. Its sessions run READ COMMITTED and read-only: a standby
+   * refuses SERIALIZABLE, which a replica copied from a SERIALIZABLE-by-default primary
+   * (as CockroachDB is, and as our stack configures PostgreSQL) would otherwise default to.
+   */
+  replica?: boolean;
 }
 
 // CockroachDB's INT is 64-bit; every count and counter comes back as INT8. They stay far
@@ -26,7 +32,8 @@ export function openPostgres(options: PostgresOptions): Database {
     types: typeParsers,
     connectionTimeoutMillis: 5_000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
-    application_name: 'glimpse',
+    application_name: options.replica ? 'glimpse-reads' : 'glimpse',
+    ...(options.replica ? { options: '-c default_transaction_isolation=read\\ committed -c default_transaction_read_only=on' } : {}),
   });
   // A client losing its connection (database restart) emits 'error' on itself, idle in the
   // pool or checked out between two queries of a transaction. Unhandled, that event kills
@@ -39,6 +46,10 @@ export function openPostgres(options: PostgresOptions): Database {
   return {
     stats,
     kind: 'postgres',
+    // No replica: reads that may lag read the primary.
+    get replica(): Queryable {
+      return this as Queryable;
+    },
     async query(sql, params) {
       return (await pool.query(sql, params as unknown[] | undefined)).rows;
     },

@@ -36,12 +36,17 @@ const apiCodeByDomainCode = {
   STORAGE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   DATABASE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   QUEUE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  RECOMMENDER_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  SEARCH_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  SEARCH_COLLECTION_MISSING: 'SERVICE_UNAVAILABLE',
+  // The engine refused a request we built: our bug, not the client's.
+  SEARCH_REQUEST_REJECTED: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<string, ApiErrorCode>;
 
 export type DomainErrorCode = keyof typeof apiCodeByDomainCode;
 
 export class GlimpseError extends Error {
-  override readonly name = 'GlimpseError';
+  override readonly name: string = 'GlimpseError';
   constructor(
     readonly code: DomainErrorCode,
     message: string,

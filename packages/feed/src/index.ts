@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { createTrpcHandler, readRequestContext, type Route } from '@glimpse/http-service';
+import { createServiceRoutes, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { feedRouter, type FeedRouter } from './router';
@@ -15,10 +15,5 @@ export const FEED_PREFIX = '/api/feed';
 
 export function createFeedRoutes(options: FeedDeps, verifier: TokenVerifier, logger: Logger): Route[] {
   const deps = { anonymousViews: createAnonymousViews(), ...options };
-  const handler = createTrpcHandler({
-    router: feedRouter,
-    prefix: FEED_PREFIX,
-    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
-  });
-  return [{ prefix: FEED_PREFIX, handler }];
+  return createServiceRoutes({ router: feedRouter, prefix: FEED_PREFIX, context: (request) => createContextInner(deps, request), verifier, logger });
 }

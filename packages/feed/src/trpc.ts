@@ -1,8 +1,7 @@
-import type { Database } from '@glimpse/database';
+import type { Database, Queryable } from '@glimpse/database';
 import type { ImageCatalogue } from '@glimpse/images';
 import type { Recommender } from '@glimpse/recommender';
-import { formatApiError, mapDomainErrors, requireViewer, type RequestContext } from '@glimpse/http-service';
-import { initTRPC } from '@trpc/server';
+import { createServiceTRPC, type RequestContext } from '@glimpse/http-service';
 import type { AnonymousViews } from './anonymous-views';
 
 export interface FeedDeps {
@@ -15,12 +14,16 @@ export interface FeedDeps {
   anonymousViews?: AnonymousViews;
 }
 
-export type FeedContext = RequestContext & Required<FeedDeps>;
+export type FeedContext = RequestContext &
+  Required<FeedDeps> & {
+    /** Where this request's reads go: the read replica for anonymous visitors, the primary for a signed-in user (who must see their own writes). */
+    reads: Queryable;
+  };
 
-export const createContextInner = (deps: Required<FeedDeps>, request: RequestContext): FeedContext => ({ ...deps, ...request });
+export const createContextInner = (deps: Required<FeedDeps>, request: RequestContext): FeedContext => ({
+  ...deps,
+  ...request,
+  reads: request.viewer ? deps.db : deps.db.replica,
+});
 
-const t = initTRPC.context<FeedContext>().create({ errorFormatter: formatApiError, isDev: false });
-
-export const router = t.router;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { ...ctx, viewer: requireViewer(ctx.viewer) } }));
+export const { router, publicProcedure, protectedProcedure } = createServiceTRPC<FeedContext>();

@@ -5,8 +5,10 @@ export { formatApiError, mapDomainErrors, readRequestContext, requireViewer, ret
 export type { TrpcHandlerOptions } from './trpc-handler';
 export { DEFAULT_BODY_BYTES, MAX_JSON_DEPTH, checkJson, createTrpcHandler } from './trpc-handler';
 export type { ServiceMetrics } from './metrics';
-export { createJobMetrics, createMetrics } from './metrics';
+export { createMetrics } from './metrics';
 export type { BackoffThrottle, RateLimiter, TokenBucket } from './rate-limit';
 export { createBackoffThrottle, createRateLimiter, createTokenBucket } from './rate-limit';
 export type { ReadinessCheck, RequestHandler, Route, ServiceServer, ServiceServerOptions } from './server';
 export { DRAIN_MS, HSTS, SECURITY_HEADERS, TOO_MANY_REQUESTS_PATH, createServiceServer, sendJson } from './server';
+export type { ServiceRoutesOptions } from './service-trpc';
+export { createServiceRoutes, createServiceTRPC } from './service-trpc';

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -17,22 +17,4 @@ export function createMetrics(service: string): ServiceMetrics {
     registers: [registry],
   });
   return { registry, httpRequests };
-}
-
-export function createJobMetrics(registry: Registry) {
-  return {
-    jobs: new Counter({
-      name: 'glimpse_jobs_total',
-      help: 'Jobs handled, by queue and outcome',
-      labelNames: ['queue', 'outcome'] as const,
-      registers: [registry],
-    }),
-    jobSeconds: new Histogram({
-      name: 'glimpse_job_duration_seconds',
-      help: 'Time spent on one job',
-      labelNames: ['queue'] as const,
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-      registers: [registry],
-    }),
-  };
 }

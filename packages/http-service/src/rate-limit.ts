@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '@glimpse/backoff';
 import { GlimpseError } from '@glimpse/errors';
 
 const MAX_KEYS = 10_000;
@@ -111,7 +112,7 @@ export function createBackoffThrottle({ freeFailures, baseMs, maxMs }: { freeFai
       const entry = failures.get(key) ?? { count: 0, lockedUntil: 0, lastAt: now };
       entry.count++;
       entry.lastAt = now;
-      if (entry.count > freeFailures) entry.lockedUntil = now + Math.min(maxMs, baseMs * 2 ** (entry.count - freeFailures - 1));
+      if (entry.count > freeFailures) entry.lockedUntil = now + exponentialBackoff({ baseMs, capMs: maxMs, jitter: 0 })(entry.count - freeFailures);
       failures.set(key, entry);
     },
     succeed(key: string) {

@@ -51,11 +51,6 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 /** Turns a domain error into the tRPC error a client sees; anything else passes through. */
 export function toApiError(error: unknown): unknown {
   if (isGlimpseError(error)) return new TRPCError({ code: error.apiCode, message: error.message, cause: error });
-  // Adapter errors that carry an API code of their own (search index, recommender).
-  const apiCode = (error as { apiCode?: unknown } | null)?.apiCode;
-  if (error instanceof Error && typeof apiCode === 'string' && apiCode in TRPC_ERROR_CODES_BY_KEY) {
-    return new TRPCError({ code: apiCode as TRPC_ERROR_CODE_KEY, message: error.message, cause: error });
-  }
   if (error instanceof TRPCError && isGlimpseError(error.cause)) return toApiError(error.cause);
   const vanished = missingReference(error instanceof TRPCError ? error.cause : error);
   if (vanished) return toApiError(vanished);

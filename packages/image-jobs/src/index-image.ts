@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@glimpse/database';
-import type { JobHandler } from '@glimpse/job-queue';
+import { imagePipeline, isVisible } from '@glimpse/images';
+import type { JobHandler, JobPayloads } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { Feedback, Recommender, RecommenderItem } from '@glimpse/recommender';
 import type { Orientation, SearchDocument, SearchIndex } from '@glimpse/search-index';
@@ -9,9 +10,7 @@ import type { Orientation, SearchDocument, SearchIndex } from '@glimpse/search-i
  * database, which stays the one source of truth. A payload either names an image to
  * re-sync (upsert when visible-and-ready, remove otherwise) or carries a like/view.
  */
-export type IndexImagePayload =
-  | { imageId: string }
-  | { feedback: { type: 'like' | 'read'; userId: string; imageId: string; at: string }; undo?: boolean };
+export type IndexImagePayload = JobPayloads['index-images'];
 
 export interface IndexImageDeps {
   db: Database;
@@ -20,43 +19,16 @@ export interface IndexImageDeps {
   logger: Logger;
 }
 
-interface IndexRow {
-  id: string;
-  owner_id: string;
-  owner_username: string;
-  title: string;
-  description: string;
-  visibility: SearchDocument['visibility'];
-  status: string;
-  deleted: boolean;
-  moderation: string | null;
-  analysis: { colors?: string[] } | null;
-  width: number;
-  height: number;
-  like_count: number;
-  created_at: Date;
-}
-
 const orientationOf = (width: number, height: number): Orientation =>
   Math.abs(width - height) <= Math.max(width, height) * 0.05 ? 'square' : width > height ? 'landscape' : 'portrait';
 
 /** The search document and recommender item of each indexable image; ids absent from the result must be removed. */
 export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promise<Map<string, { document: SearchDocument; item: RecommenderItem }>> {
-  const rows = await tx.query<IndexRow>(
-    `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
-            i.deleted_at IS NOT NULL AS deleted, i.moderation, i.analysis, i.width, i.height, i.like_count, i.created_at
-     FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
-    [imageIds],
-  );
-  const tags = await tx.query<{ image_id: string; tag: string; source: 'user' | 'machine' }>(
-    'SELECT image_id, tag, source FROM image_tags WHERE image_id = ANY($1::uuid[])',
-    [imageIds],
-  );
+  const rows = await imagePipeline.indexRows(tx, imageIds);
   const entries = new Map<string, { document: SearchDocument; item: RecommenderItem }>();
   for (const row of rows) {
     if (row.deleted || row.status !== 'ready') continue;
-    const userTags = tags.filter((t) => t.image_id === row.id && t.source === 'user').map((t) => t.tag);
-    const machineTags = tags.filter((t) => t.image_id === row.id && t.source === 'machine').map((t) => t.tag);
+    const { userTags, machineTags } = row;
     const allTags = [...new Set([...userTags, ...machineTags])];
     entries.set(row.id, {
       document: {
@@ -80,7 +52,8 @@ export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promi
         id: row.id,
         labels: allTags,
         timestamp: row.created_at,
-        hidden: row.visibility !== 'public' || row.moderation === 'sensitive',
+        // Recommended to others only where feeds may list it (owners are never recommended their own).
+        hidden: !isVisible(row, null, 'feed'),
         ownerId: row.owner_id,
       },
     });

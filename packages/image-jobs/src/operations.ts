@@ -1,5 +1,5 @@
 import type { Database } from '@glimpse/database';
-import { recordImageEvent } from '@glimpse/images';
+import { imagePipeline, imageWrites } from '@glimpse/images';
 import { QUEUES, type JobQueue } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { ObjectStorage } from '@glimpse/object-storage';
@@ -11,18 +11,11 @@ import { enqueueJob } from '@glimpse/outbox';
  * duplicate harmless. Returns the ids it re-enqueued.
  */
 export async function reconcileStuckImages(db: Database, olderThanSeconds: number, logger: Logger): Promise<string[]> {
-  const stuck = await db.query<{ id: string; status: string }>(
-    `SELECT i.id, i.status FROM images i
-     WHERE i.status IN ('pending', 'processing') AND i.deleted_at IS NULL
-       AND i.updated_at < now() - ($1 * interval '1 second')
-       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.queue = $2 AND o.payload->>'imageId' = i.id::text)
-     LIMIT 1000`,
-    [olderThanSeconds, QUEUES.processImages],
-  );
+  const stuck = await imagePipeline.stuck(db, olderThanSeconds, QUEUES.processImages);
   for (const image of stuck) {
     await db.transaction(async (tx) => {
-      await tx.query(`UPDATE images SET updated_at = now() WHERE id = $1`, [image.id]);
-      await recordImageEvent(tx, image.id, 'reconciled', `was ${image.status} for over ${olderThanSeconds} s`);
+      await imagePipeline.touch(tx, image.id);
+      await imageWrites.recordEvent(tx, image.id, 'reconciled', `was ${image.status} for over ${olderThanSeconds} s`);
       await enqueueJob(tx, QUEUES.processImages, { imageId: image.id }, 'bulk');
     });
     logger.warn({ imageId: image.id, status: image.status }, 'reconcile: re-enqueued a stuck image');
@@ -49,9 +42,8 @@ export async function sweepOrphans(
   const { db, storage, buckets, logger } = deps;
   const result: SweepResult = { orphanObjects: [], purgedImages: [] };
 
-  const purgeable = await db.query<{ id: string }>(`SELECT id FROM images WHERE deleted_at IS NOT NULL AND deleted_at < now() - ($1 * interval '1 second')`, [graceSeconds]);
-  for (const { id } of purgeable) {
-    await db.query('DELETE FROM images WHERE id = $1', [id]);
+  for (const id of await imagePipeline.purgeable(db, graceSeconds)) {
+    await imageWrites.purge(db, id);
     result.purgedImages.push(id);
   }
 
@@ -66,7 +58,7 @@ export async function sweepOrphans(
     const ids = [...candidates.keys()];
     for (let start = 0; start < ids.length; start += 500) {
       const batch = ids.slice(start, start + 500);
-      const live = new Set((await db.query<{ id: string }>('SELECT id FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [batch])).map((row) => row.id));
+      const live = await imagePipeline.liveIds(db, batch);
       for (const id of batch.filter((candidate) => !live.has(candidate))) {
         for (const key of candidates.get(id)!) {
           await storage.deleteObject(bucket, key);
@@ -89,8 +81,7 @@ export async function redriveDeadLetters(db: Database, queue: JobQueue, logger: 
     const imageId = (letter.payload as { imageId?: string } | null)?.imageId;
     if (!imageId) continue;
     await db.transaction(async (tx) => {
-      const reset = await tx.query(`UPDATE images SET status = 'pending', failure_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`, [imageId]);
-      if (reset.length) await recordImageEvent(tx, imageId, 'redriven', `dead-lettered after ${letter.attempts} attempts: ${letter.reason}`);
+      if (await imagePipeline.resetFailed(tx, imageId)) await imageWrites.recordEvent(tx, imageId, 'redriven', `dead-lettered after ${letter.attempts} attempts: ${letter.reason}`);
     });
   }
   const moved = await queue.redrive(queueName);

@@ -1,7 +1,7 @@
 import type { Database } from '@glimpse/database';
 import type { ImageTagger } from '@glimpse/image-tagging';
-import { normalizeTag, recordImageEvent, type VariantRecord } from '@glimpse/images';
-import { QUEUES, type JobHandler } from '@glimpse/job-queue';
+import { imagePipeline, imageWrites, normalizeTag } from '@glimpse/images';
+import { QUEUES, type JobHandler, type JobPayloads } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { ObjectStorage } from '@glimpse/object-storage';
 import { enqueueJob } from '@glimpse/outbox';
@@ -14,28 +14,17 @@ export interface TagImageDeps {
   logger: Logger;
 }
 
-interface TagRow {
-  status: string;
-  tagging_status: string;
-  deleted: boolean;
-  variants: VariantRecord[];
-  camera: { make?: string; model?: string } | null;
-}
-
 /**
  * The `tag-images` job: runs the vision model on the image's medium JPEG, then stores
  * machine tags (each with its confidence, apart from the owner's tags), the faces count,
  * colour names, camera facts and the moderation label, and asks for a re-index.
  * Idempotent: an image already tagged is left alone.
  */
-export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId: string }> {
+export function createTagImageHandler(deps: TagImageDeps): JobHandler<JobPayloads['tag-images']> {
   return async (job) => {
     const { imageId } = job.payload;
     const logger = deps.logger.child({ imageId, jobId: job.id, attempt: job.attempt });
-    const [row] = await deps.db.query<TagRow>(
-      'SELECT status, tagging_status, deleted_at IS NOT NULL AS deleted, variants, camera FROM images WHERE id = $1',
-      [imageId],
-    );
+    const row = await imagePipeline.taggingState(deps.db, imageId);
     if (!row || row.deleted || row.status !== 'ready' || row.tagging_status === 'tagged') return;
     const source = row.variants.find((v) => v.name === 'medium' && v.format === 'jpeg') ?? row.variants.find((v) => v.format === 'jpeg');
     if (!source) return markTagging(imageId, 'skipped', 'no JPEG variant to look at');
@@ -57,15 +46,12 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId:
     if (make) machineTags.set(make, 1);
 
     await deps.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'machine'`, [imageId]);
-      for (const [tag, confidence] of machineTags) {
-        await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
-      }
-      await tx.query(
-        `UPDATE images SET tagging_status = 'tagged', moderation = $2, analysis = $3, updated_at = now() WHERE id = $1`,
-        [imageId, result.moderation.label, JSON.stringify({ faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, model: result.model })],
-      );
-      await recordImageEvent(tx, imageId, 'tagged', [...machineTags.keys()].join(', ') || 'no confident labels');
+      await imagePipeline.saveTagging(tx, imageId, {
+        tags: machineTags,
+        moderation: result.moderation.label,
+        analysis: { faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, model: result.model },
+      });
+      await imageWrites.recordEvent(tx, imageId, 'tagged', [...machineTags.keys()].join(', ') || 'no confident labels');
       await enqueueJob(tx, QUEUES.indexImages, { imageId });
     });
     logger.info({ tags: [...machineTags.keys()], faces: result.faces, moderation: result.moderation.label }, 'tag: image tagged');
@@ -73,8 +59,8 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId:
 
   async function markTagging(imageId: string, status: 'failed' | 'skipped', reason: string) {
     await deps.db.transaction(async (tx) => {
-      await tx.query(`UPDATE images SET tagging_status = $2, updated_at = now() WHERE id = $1`, [imageId, status]);
-      await recordImageEvent(tx, imageId, `tagging-${status}`, reason);
+      await imagePipeline.markTagging(tx, imageId, status);
+      await imageWrites.recordEvent(tx, imageId, `tagging-${status}`, reason);
       await enqueueJob(tx, QUEUES.indexImages, { imageId });
     });
   }

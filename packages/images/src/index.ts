@@ -1,7 +1,16 @@
+/**
+ * Images: the one home of image data. The repository (`imageReads`, `imageWrites`,
+ * `imagePipeline`) owns every query on images, tags, likes, views and events; the
+ * visibility rule decides who sees what; the catalogue presents rows to clients.
+ * Pure TypeScript: no native code, so any service may use it.
+ */
 export type * from './types';
-export { VISIBILITIES } from './types';
+export { VARIANT_NAMES, VISIBILITIES } from './types';
 export { createUrlSigner, type UrlSigner } from './signed-urls';
-export { IMAGE_COLUMNS, IMAGE_FROM, VARIANT_NAMES, canView, createImageCatalogue, staticImagePath, type ImageCatalogue } from './catalogue';
-export { decodeCursor, decodeOffset, encodeCursor, encodeOffset, page, type Position } from './paging';
+export { VARIANT_EXTENSION, createImageCatalogue, staticImagePath, variantKey, type ImageCatalogue } from './catalogue';
+export { MAX_OFFSET, decodeCursor, decodeOffset, encodeCursor, encodeOffset, page, type Position } from './paging';
 export { MAX_TAGS, normalizeTag, parseUserTags } from './tags';
-export { recordImageEvent } from './events';
+export { isVisible, visibleWhere, type Audience, type VisibilityFacts } from './visibility';
+export { imageReads, imageWrites, type DetailsChange, type ListScope, type NewImage, type PageRequest } from './repository';
+export { imagePipeline, type FeedbackTable, type IndexRow, type ProcessedFacts, type TaggingOutcome } from './pipeline';
+export { hammingDistance } from './perceptual-hash';

@@ -2,7 +2,8 @@ export const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 export type ImageStatus = 'pending' | 'processing' | 'ready' | 'failed';
 export type TaggingStatus = 'pending' | 'tagged' | 'failed' | 'skipped';
-export type VariantName = 'thumb' | 'medium' | 'large';
+export const VARIANT_NAMES = ['thumb', 'medium', 'large'] as const;
+export type VariantName = (typeof VARIANT_NAMES)[number];
 export type VariantFormat = 'webp' | 'jpeg';
 
 /** One stored rendition of an image, as kept in `images.variants`. */
@@ -92,5 +93,7 @@ export interface ImageRow {
   variants: VariantRecord[];
   like_count: number;
   view_count: number;
+  /** The tagger's label: 'sensitive' keeps an image out of public feeds. */
+  moderation: string | null;
   created_at: Date;
 }

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConsumeOptions, Consumer, DeadLetter, Job, JobHandler, JobPriority, JobQueue, PublishOptions, QueueDepth } from './job-queue';
-import { describeError, exponentialBackoff } from './job-queue';
+import { describeError, jobRetryBackoff } from './job-queue';
 
 interface StoredJob {
   id: string;
@@ -150,7 +150,7 @@ export function createInProcessQueue(directory?: string): JobQueue {
         if (stored.deliveries >= maxAttempts) {
           await bury(stored.deliveries, describeError(error));
         } else {
-          const delay = (subscription.options.retryDelayMs ?? exponentialBackoff())(stored.deliveries);
+          const delay = (subscription.options.retryDelayMs ?? jobRetryBackoff())(stored.deliveries);
           stored.availableAt = Date.now() + delay;
           await persist(stored);
           schedule(stored);

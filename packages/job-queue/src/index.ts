@@ -15,9 +15,12 @@ export type {
   PublishOptions,
   QueueDepth,
   QueueName,
+  FeedbackEvent,
+  JobPayloads,
 } from './job-queue';
-export { QUEUES, describeError, exponentialBackoff } from './job-queue';
+export { QUEUES, describeError, jobRetryBackoff, subjectOf } from './job-queue';
 export { createInProcessQueue } from './in-process';
+export { withJobMetrics } from './metrics';
 export { createRabbitMqQueue, type RabbitMqQueueOptions } from './rabbitmq';
 
 export interface JobQueueSettings {

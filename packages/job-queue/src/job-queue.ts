@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '@glimpse/backoff';
 /** The job queue capability: RabbitMQ in production, an in-process durable queue embedded. */
 
 /** The queues of the pipeline, in the order an image passes through them. */
@@ -7,6 +8,31 @@ export const QUEUES = {
   indexImages: 'index-images',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** A like or a view, as the recommender learns of it. */
+export interface FeedbackEvent {
+  type: 'like' | 'read';
+  userId: string;
+  imageId: string;
+  /** ISO date-time of the act. */
+  at: string;
+}
+
+/**
+ * What each queue carries: the one definition producers (through the outbox) and consumers
+ * share. `index-images` either re-syncs an image (upsert when visible, remove otherwise) or
+ * carries feedback (undo: an unlike).
+ */
+export interface JobPayloads {
+  'process-images': { imageId: string };
+  'tag-images': { imageId: string };
+  'index-images': { imageId: string } | { feedback: FeedbackEvent; undo?: boolean };
+}
+
+/** The image a job is about, when it is about one (kept beside the payload so it can be queried). */
+export function subjectOf(payload: JobPayloads[QueueName]): string | null {
+  return 'imageId' in payload ? payload.imageId : null;
+}
 
 export interface Job<Payload = unknown> {
   id: string;
@@ -77,11 +103,8 @@ export interface JobQueue {
 }
 
 /** 1s, 2s, 4s … capped at one minute, with jitter so retries of a burst spread out. */
-export function exponentialBackoff(baseMs = 1_000, capMs = 60_000) {
-  return (attempt: number) => {
-    const delay = Math.min(capMs, baseMs * 2 ** (attempt - 1));
-    return Math.round(delay * (0.75 + Math.random() * 0.5));
-  };
+export function jobRetryBackoff(baseMs = 1_000, capMs = 60_000) {
+  return exponentialBackoff({ baseMs, capMs, jitter: 0.25 });
 }
 
 export function describeError(error: unknown): string {

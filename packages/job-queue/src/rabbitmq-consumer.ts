@@ -1,7 +1,7 @@
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '@glimpse/logging';
 import type { ConsumeOptions, Consumer, JobHandler } from './job-queue';
-import { describeError, exponentialBackoff } from './job-queue';
+import { describeError, jobRetryBackoff } from './job-queue';
 import { CLOSE_TIMEOUT_MS, settleWithin, type AmqpLink } from './rabbitmq-link';
 import {
   attemptOf,
@@ -42,7 +42,7 @@ const REATTACH_DELAY_MS = 1_000;
 export function startRabbitMqConsumer(context: ConsumerContext, queue: string, handler: JobHandler, options: ConsumeOptions): RabbitMqConsumer {
   const { link, topology, logger, publishTimeoutMs } = context;
   const { concurrency, maxAttempts } = options;
-  const retryDelayMs = options.retryDelayMs ?? exponentialBackoff();
+  const retryDelayMs = options.retryDelayMs ?? jobRetryBackoff();
   const log = logger.child({ queue });
   const running = new Set<Promise<void>>();
   type Session = { connection: ChannelModel; publisher: Publisher; consumerTag?: string };

@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '@glimpse/backoff';
 import { connect, type ChannelModel } from 'amqplib';
 import type { Logger } from '@glimpse/logging';
 import { describeError } from './job-queue';
@@ -113,8 +114,7 @@ export function openAmqpLink({ url, logger, reconnectDelayMs }: AmqpLinkOptions)
   }
 
   function scheduleReconnect() {
-    const base = Math.min(reconnectDelayMs.max, reconnectDelayMs.initial * 2 ** Math.max(0, failures - 1));
-    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    const delay = exponentialBackoff({ baseMs: reconnectDelayMs.initial, capMs: reconnectDelayMs.max, jitter: 0.2 })(failures);
     // Not unref'd: a worker whose broker is down must keep trying, not exit.
     timer = setTimeout(() => void open(), delay);
   }

@@ -1,6 +1,7 @@
+import { exponentialBackoff } from '@glimpse/backoff';
 import type { Database, Queryable } from '@glimpse/database';
-import type { JobQueue } from '@glimpse/job-queue';
-import { describeError, type JobPriority } from '@glimpse/job-queue';
+import type { JobPayloads, JobQueue, QueueName } from '@glimpse/job-queue';
+import { describeError, subjectOf, type JobPriority } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 
 /**
@@ -9,8 +10,14 @@ import type { Logger } from '@glimpse/logging';
  * row only after the queue confirmed it. A broker that is down delays jobs, never drops
  * them. Delivery is at-least-once: workers are idempotent.
  */
-export async function enqueueJob(tx: Queryable, queue: string, payload: unknown, priority: JobPriority = 'normal'): Promise<void> {
-  await tx.query('INSERT INTO outbox (queue, payload, priority) VALUES ($1, $2, $3)', [queue, JSON.stringify(payload), priority]);
+export async function enqueueJob<Q extends QueueName>(tx: Queryable, queue: Q, payload: JobPayloads[Q], priority: JobPriority = 'normal'): Promise<void> {
+  await tx.query('INSERT INTO outbox (queue, payload, priority, subject) VALUES ($1, $2, $3, $4)', [queue, JSON.stringify(payload), priority, subjectOf(payload)]);
+}
+
+/** The jobs for `queue` written but not yet handed to the queue, oldest first (for operators and tests). */
+export async function queuedJobs<Q extends QueueName>(db: Queryable, queue: Q): Promise<Array<JobPayloads[Q]>> {
+  const rows = await db.query<{ payload: JobPayloads[Q] }>('SELECT payload FROM outbox WHERE queue = $1 ORDER BY created_at, id', [queue]);
+  return rows.map((row) => row.payload);
 }
 
 export interface OutboxRelay {
@@ -67,7 +74,7 @@ export function startOutboxRelay({ db, queue, logger, pollIntervalMs = 1_000, ba
         try {
           await queue.publish(row.queue, row.payload, { id: row.id, priority: row.priority });
         } catch (error) {
-          const retryIn = Math.min(60, 2 ** Math.min(row.attempts, 6));
+          const retryIn = Math.ceil(exponentialBackoff({ baseMs: 2_000, capMs: 60_000, jitter: 0 })(row.attempts) / 1000);
           logger.warn({ outboxId: row.id, queue: row.queue, err: describeError(error), retryIn }, 'outbox: queue refused the job; will retry');
           await db.query(`UPDATE outbox SET last_error = $2, available_at = now() + ($3 * interval '1 second') WHERE id = $1`, [row.id, describeError(error), retryIn]);
           return published;

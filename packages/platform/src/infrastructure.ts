@@ -5,7 +5,8 @@ import type { GlimpseConfig } from '@glimpse/config';
 import { migrate, openDatabase, type Database } from '@glimpse/database';
 import type { ReadinessCheck } from '@glimpse/http-service';
 import { createImageCatalogue, createUrlSigner, type ImageCatalogue, type UrlSigner } from '@glimpse/images';
-import { openJobQueue, type JobQueue } from '@glimpse/job-queue';
+import { openJobQueue, withJobMetrics, type JobQueue } from '@glimpse/job-queue';
+import type { Registry } from 'prom-client';
 import type { Logger } from '@glimpse/logging';
 import { openObjectStorage, type ObjectStorage } from '@glimpse/object-storage';
 import { openRecommender, type Recommender } from '@glimpse/recommender';
@@ -46,6 +47,8 @@ export interface InfrastructureOptions {
   waitMs?: number;
   /** Told what is being waited for, for /readyz. */
   progress?: StartupProgress;
+  /** Where the jobs this process handles are counted and timed (its /metrics). */
+  metrics?: Registry;
 }
 
 export async function openInfrastructure(config: GlimpseConfig, logger: Logger, options: InfrastructureOptions = {}): Promise<Infrastructure> {
@@ -53,7 +56,7 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
   const embedded = !config.DATABASE_URL || !config.S3_ENDPOINT || !config.AMQP_URL;
   if (embedded) mkdirSync(config.dataDir, { recursive: true });
 
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, poolSize: config.DATABASE_POOL_SIZE });
+  const db = await openDatabase({ url: config.DATABASE_URL, readUrl: config.DATABASE_READ_URL, dataDir: config.dataDir, poolSize: config.DATABASE_POOL_SIZE });
   if (options.migrate ?? !config.DATABASE_URL) {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'database migrated');
@@ -69,7 +72,8 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
   for (const bucket of [buckets.unprocessed, buckets.processed]) {
     await waitFor(`object storage bucket "${bucket}" at ${storageAt}`, () => storage.ensureBucket(bucket), waiting);
   }
-  const queue = await openJobQueue({ dataDir: config.dataDir, amqpUrl: config.AMQP_URL, logger });
+  const opened = await openJobQueue({ dataDir: config.dataDir, amqpUrl: config.AMQP_URL, logger });
+  const queue = options.metrics ? withJobMetrics(opened, options.metrics) : opened;
   const urlSigner = createUrlSigner(config.STATIC_URL_SECRET ?? embeddedSecret(config.dataDir));
 
   let searchIndex: Promise<SearchIndex> | undefined;

@@ -59,7 +59,7 @@ export async function startService(
   const address = await server.listen(config.PORT, config.HOST);
   let opened: Infrastructure | undefined;
   const { infra, parts } = await (async () => {
-    opened = await openInfrastructure(config, logger, { ...options, progress });
+    opened = await openInfrastructure(config, logger, { ...options, progress, metrics: metrics.registry });
     return { infra: opened, parts: await start({ config, logger, infra: opened, metrics }) };
   })().catch(async (error: unknown) => {
     await server.close();

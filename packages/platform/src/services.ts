@@ -6,7 +6,7 @@ import { createRateLimiter, createTokenBucket, type Route } from '@glimpse/http-
 import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
 import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
-import { QUEUES, exponentialBackoff, type Consumer } from '@glimpse/job-queue';
+import { QUEUES, jobRetryBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import { startOutboxRelay, type OutboxRelay } from '@glimpse/outbox';
 import { createStaticImageRoutes } from '@glimpse/static-images';
@@ -66,7 +66,7 @@ export async function searchRoutes(infra: Infrastructure, verifier: TokenVerifie
  * only once the search index is set up (`searchIndex()` waits for an engine that does not
  * answer yet): meanwhile jobs wait in the queue instead of failing into dead letters.
  */
-export async function startIndexer(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Promise<Consumer> {
+export async function startIndexer(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff()): Promise<Consumer> {
   const searchIndex = await infra.searchIndex();
   const recommender = infra.recommender();
   if (recommender.kind === 'embedded') {
@@ -106,7 +106,7 @@ export async function indexerWorker({ config, infra, logger }: ServiceContext): 
 }
 
 /** The image-tagger: the model is loaded once, on the first image, so a process that never tags never pays for it. */
-export function startTagger(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Consumer & { tagger(): Promise<ImageTagger> } {
+export function startTagger(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff()): Consumer & { tagger(): Promise<ImageTagger> } {
   let loading: Promise<ImageTagger> | undefined;
   const tagger = () => (loading ??= createImageTagger());
   const lazyTagger: ImageTagger = { tag: async (image) => (await tagger()).tag(image), close: async () => (loading ? (await loading).close() : undefined) };
@@ -125,7 +125,7 @@ export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier
   return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier, logger });
 }
 
-export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = exponentialBackoff()): Consumer {
+export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff()): Consumer {
   const { db, storage, buckets, queue, config } = infra;
   const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS, tagging: config.TAGGER_ENABLED });
   return queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });

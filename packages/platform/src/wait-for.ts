@@ -1,3 +1,4 @@
+import { exponentialBackoff } from '@glimpse/backoff';
 import type { Logger } from '@glimpse/logging';
 
 /**
@@ -16,7 +17,7 @@ export interface WaitOptions {
 }
 
 export function startupBackoff(baseMs = 500, capMs = 15_000) {
-  return (retry: number) => Math.round(Math.min(capMs, baseMs * 2 ** (retry - 1)) * (0.8 + Math.random() * 0.4));
+  return exponentialBackoff({ baseMs, capMs, jitter: 0.2 });
 }
 
 /** Runs `attempt` until it succeeds; `what` names the dependency in every log line. */

@@ -1,3 +1,5 @@
+import { GlimpseError } from '@glimpse/errors';
+
 /**
  * The Recommender capability: what the feed service asks for (personalised, popular and
  * similar image ids) and what the indexer feeds it (items, users, likes and views). Its data
@@ -53,15 +55,12 @@ export interface Recommender {
 
 /**
  * The recommender cannot answer (refused connection, timeout, 5xx, refused credentials).
- * Callers fall back to database ordering. The code and `apiCode` follow the shape of
- * `GlimpseError` so that the HTTP edge can map it to SERVICE_UNAVAILABLE.
+ * Callers fall back to database ordering; where none exists the edge answers SERVICE_UNAVAILABLE.
  */
-export class RecommenderUnavailableError extends Error {
-  override readonly name = 'RecommenderUnavailableError';
-  readonly code = 'RECOMMENDER_UNAVAILABLE';
-  readonly apiCode = 'SERVICE_UNAVAILABLE';
+export class RecommenderUnavailableError extends GlimpseError {
+  override readonly name: string = 'RecommenderUnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('RECOMMENDER_UNAVAILABLE', message, undefined, options);
   }
 }
 

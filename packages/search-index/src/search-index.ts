@@ -1,3 +1,5 @@
+import { GlimpseError } from '@glimpse/errors';
+
 /**
  * The SearchIndex capability: what the indexer writes and the search service reads.
  * Every adapter (in-process, in the database, Typesense) takes these types and gives the same answers;
@@ -105,23 +107,19 @@ export type SearchIndexErrorCode = 'SEARCH_UNAVAILABLE' | 'SEARCH_COLLECTION_MIS
 
 /**
  * The search engine could not answer: unreachable, failing (5xx), its collection missing,
- * or it refused a request. The code and `apiCode` follow the shape of `GlimpseError` so
- * the HTTP edge can map them; a refused request is our bug, hence INTERNAL_SERVER_ERROR.
+ * or it refused a request (our bug, so INTERNAL_SERVER_ERROR at the edge; the rest are
+ * SERVICE_UNAVAILABLE). A `GlimpseError` like every other error the edge maps.
  */
-export class SearchIndexError extends Error {
-  override readonly name = 'SearchIndexError';
+export class SearchIndexError extends GlimpseError {
+  override readonly name: string = 'SearchIndexError';
   constructor(
-    readonly code: SearchIndexErrorCode,
+    override readonly code: SearchIndexErrorCode,
     message: string,
     /** The engine's HTTP status, when it answered. */
     readonly status?: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-  }
-
-  get apiCode(): 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' {
-    return this.code === 'SEARCH_REQUEST_REJECTED' ? 'INTERNAL_SERVER_ERROR' : 'SERVICE_UNAVAILABLE';
+    super(code, message, undefined, options);
   }
 }
 

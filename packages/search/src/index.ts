@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { createTrpcHandler, readRequestContext, type Route } from '@glimpse/http-service';
+import { createServiceRoutes, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { searchRouter, type SearchRouter } from './router';
@@ -13,10 +13,5 @@ export type SearchOutputs = inferRouterOutputs<SearchRouter>;
 export const SEARCH_PREFIX = '/api/search';
 
 export function createSearchRoutes(deps: SearchDeps, verifier: TokenVerifier, logger: Logger): Route[] {
-  const handler = createTrpcHandler({
-    router: searchRouter,
-    prefix: SEARCH_PREFIX,
-    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
-  });
-  return [{ prefix: SEARCH_PREFIX, handler }];
+  return createServiceRoutes({ router: searchRouter, prefix: SEARCH_PREFIX, context: (request) => createContextInner(deps, request), verifier, logger });
 }

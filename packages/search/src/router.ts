@@ -1,4 +1,4 @@
-import { IMAGE_COLUMNS, IMAGE_FROM, canView, decodeOffset, encodeOffset, normalizeTag, type ImageRow } from '@glimpse/images';
+import { decodeOffset, encodeOffset, imageReads, normalizeTag } from '@glimpse/images';
 import { MAX_PER_PAGE } from '@glimpse/search-index';
 import { z } from 'zod';
 import { publicProcedure, router } from './trpc';
@@ -51,11 +51,8 @@ export const searchRouter = router({
         perPage: input.limit,
       });
       const ids = result.hits.map((hit) => hit.id);
-      const rows = ids.length
-        ? await ctx.db.query<ImageRow>(`SELECT ${IMAGE_COLUMNS} FROM ${IMAGE_FROM} WHERE i.id = ANY($1::uuid[]) AND i.deleted_at IS NULL`, [ids])
-        : [];
-      const byId = new Map(rows.filter((row) => row.status === 'ready' && canView(row, ctx.viewer)).map((row) => [row.id, row]));
-      const hits = await ctx.catalogue.cards(ctx.db, ids.flatMap((id) => byId.get(id) ?? []));
+      const rows = await imageReads.visibleInOrder(ctx.reads, ids, ctx.viewer?.id ?? null, 'listed');
+      const hits = await ctx.catalogue.cards(ctx.reads, rows);
       const nextOffset = page * input.limit;
       return { hits, found: result.found, facets: result.facets, nextCursor: nextOffset < result.found ? encodeOffset(nextOffset) : null };
     }),

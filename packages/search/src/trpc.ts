@@ -1,8 +1,7 @@
-import type { Database } from '@glimpse/database';
+import type { Database, Queryable } from '@glimpse/database';
 import type { ImageCatalogue } from '@glimpse/images';
-import { formatApiError, mapDomainErrors, type RequestContext } from '@glimpse/http-service';
+import { createServiceTRPC, type RequestContext } from '@glimpse/http-service';
 import type { SearchIndex } from '@glimpse/search-index';
-import { initTRPC } from '@trpc/server';
 
 export interface SearchDeps {
   db: Database;
@@ -10,11 +9,12 @@ export interface SearchDeps {
   searchIndex: SearchIndex;
 }
 
-export type SearchContext = RequestContext & SearchDeps;
+export type SearchContext = RequestContext &
+  SearchDeps & {
+    /** Where this request's re-checks go: the read replica for anonymous visitors, the primary for a signed-in user. */
+    reads: Queryable;
+  };
 
-export const createContextInner = (deps: SearchDeps, request: RequestContext): SearchContext => ({ ...deps, ...request });
+export const createContextInner = (deps: SearchDeps, request: RequestContext): SearchContext => ({ ...deps, ...request, reads: request.viewer ? deps.db : deps.db.replica });
 
-const t = initTRPC.context<SearchContext>().create({ errorFormatter: formatApiError, isDev: false });
-
-export const router = t.router;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const { router, publicProcedure } = createServiceTRPC<SearchContext>();

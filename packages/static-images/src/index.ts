@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { TokenVerifier, Viewer } from '@glimpse/access-tokens';
 import type { Database } from '@glimpse/database';
 import type { Route } from '@glimpse/http-service';
-import type { ImageStatus, UrlSigner, VariantRecord, Visibility } from '@glimpse/images';
+import { VARIANT_EXTENSION, VARIANT_NAMES, imageReads, isVisible, type UrlSigner, type VariantFormat, type VariantRecord } from '@glimpse/images';
 import type { Logger } from '@glimpse/logging';
 import type { ObjectStorage } from '@glimpse/object-storage';
 
@@ -19,17 +19,15 @@ export interface StaticImageDeps {
 }
 
 // An image id is a UUID: anything else (36 hex digits, say) is a 404 here, never a database error.
-const PATH = /^\/static\/image\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/(thumb|medium|large)\.(webp|jpg|jpeg)$/;
-const FORMAT_BY_EXTENSION = { webp: 'webp', jpg: 'jpeg', jpeg: 'jpeg' } as const;
+const FORMAT_BY_EXTENSION: Record<string, VariantFormat> = {
+  ...Object.fromEntries(Object.entries(VARIANT_EXTENSION).map(([format, extension]) => [extension, format as VariantFormat])),
+  jpeg: 'jpeg',
+};
+const PATH = new RegExp(
+  `^/static/image/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(${VARIANT_NAMES.join('|')})\\.(${Object.keys(FORMAT_BY_EXTENSION).join('|')})$`,
+);
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const PRIVATE = 'private, max-age=3600';
-
-interface Row {
-  owner_id: string;
-  visibility: Visibility;
-  status: ImageStatus;
-  variants: VariantRecord[];
-}
 
 /**
  * `GET /static/image/{imageId}/{variant}.{ext}`: variants are immutable once an image is
@@ -51,16 +49,17 @@ export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = PATH.exec(url.pathname);
     if (!match) return notFound(res, 'Expected /static/image/{imageId}/{thumb|medium|large}.{webp|jpg}.');
-    const [, imageId, name, extension] = match as unknown as [string, string, VariantRecord['name'], keyof typeof FORMAT_BY_EXTENSION];
+    const [, imageId, name, extension] = match as unknown as [string, string, VariantRecord['name'], string];
 
-    const [row] = await deps.db.query<Row>(
-      `SELECT owner_id, visibility, status, variants FROM images WHERE id = $1 AND deleted_at IS NULL`,
-      [imageId],
-    );
+    // A request without a token reads the replica; one it does not show as ready yet (just
+    // processed, the replica a moment behind) is asked of the primary before it is a 404.
+    const fromReplica = req.headers.authorization ? undefined : await imageReads.variantsOf(deps.db.replica, imageId);
+    const row = fromReplica?.status === 'ready' ? fromReplica : await imageReads.variantsOf(deps.db, imageId);
     if (!row || row.status !== 'ready') return notFound(res);
-    if (row.visibility === 'private') {
+    // The one visibility rule for a link; a private image also opens with a signed URL (what its owner's pages embed).
+    if (!isVisible(row, null, 'link')) {
       const signed = deps.signer.isValid(imageId, url.searchParams.get('exp'), url.searchParams.get('sig'));
-      if (!signed && (await viewerOf(req))?.id !== row.owner_id) return notFound(res);
+      if (!signed && !isVisible(row, (await viewerOf(req))?.id ?? null, 'link')) return notFound(res);
     }
     const variant = row.variants.find((v) => v.name === name && v.format === FORMAT_BY_EXTENSION[extension]);
     if (!variant) return notFound(res);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GlimpseError } from '@glimpse/errors';
 import { inspectUpload } from '@glimpse/image-processing';
-import { parseUserTags, recordImageEvent } from '@glimpse/images';
+import { imageWrites, parseUserTags } from '@glimpse/images';
 import { QUEUES } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
 import type { ProtectedContext } from '@glimpse/http-service';
@@ -56,13 +56,11 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
     await oneAtATime(ctx.viewer.id, () => ctx.db.transaction(async (tx) => {
       // Again inside the transaction: two uploads at once must not both fit the last gigabyte.
       await assertFitsQuota(ctx, tx, ctx.viewer.id, bytes.length);
-      await tx.query(
-        `INSERT INTO images (id, owner_id, title, description, visibility, status, original_key, original_mime, original_bytes, width, height, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $11)`,
-        [imageId, ctx.viewer.id, title, fields.data.description ?? '', fields.data.visibility, originalKey, inspected.mimeType, bytes.length, inspected.width, inspected.height, new Date()],
-      );
-      for (const tag of tags) await tx.query(`INSERT INTO image_tags (image_id, source, tag) VALUES ($1, 'user', $2)`, [imageId, tag]);
-      await recordImageEvent(tx, imageId, 'uploaded', `${inspected.format} ${inspected.width}x${inspected.height}, ${bytes.length} bytes`);
+      await imageWrites.insertPending(tx, {
+        id: imageId, ownerId: ctx.viewer.id, title, description: fields.data.description ?? '', visibility: fields.data.visibility,
+        originalKey, originalMime: inspected.mimeType, originalBytes: bytes.length, width: inspected.width, height: inspected.height, tags,
+      });
+      await imageWrites.recordEvent(tx, imageId, 'uploaded', `${inspected.format} ${inspected.width}x${inspected.height}, ${bytes.length} bytes`);
       await enqueueJob(tx, QUEUES.processImages, { imageId });
     }, { maxAttempts: 20 }));
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { createTrpcHandler, readRequestContext, sendApiError, type Route } from '@glimpse/http-service';
+import { createServiceRoutes, sendApiError, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { uploadRouter, type UploadRouter } from './router';
@@ -16,12 +16,14 @@ const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, logger: Logger): Route[] {
   // Only `create` takes a file; every other procedure gets the small default body cap.
-  const handler = createTrpcHandler({
+  const [{ handler }] = createServiceRoutes({
     router: uploadRouter,
     prefix: UPLOAD_PREFIX,
     bodyLimits: { create: deps.limits.maxBytes + FORM_OVERHEAD_BYTES },
-    createContext: async (req) => createContextInner(deps, await readRequestContext(req, verifier, logger)),
-  });
+    context: (request) => createContextInner(deps, request),
+    verifier,
+    logger,
+  }) as [Route];
   const limitMb = (deps.limits.maxBytes / 1024 / 1024).toFixed(1);
   return [
     {

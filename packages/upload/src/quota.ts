@@ -1,5 +1,6 @@
 import { GlimpseError } from '@glimpse/errors';
 import type { Queryable } from '@glimpse/database';
+import { imageReads } from '@glimpse/images';
 import type { UploadContext } from './trpc';
 
 export const formatBytes = (bytes: number) => {
@@ -13,18 +14,9 @@ export const formatBytes = (bytes: number) => {
   return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1).replace(/\.0$/, '')} ${units[unit]}`;
 };
 
-/** Bytes of originals a user keeps (deleted images no longer count). */
-export async function storedBytes(db: Queryable, userId: string): Promise<number> {
-  const [row] = await db.query<{ used: number | string }>(
-    'SELECT COALESCE(SUM(original_bytes), 0)::INT8 AS used FROM images WHERE owner_id = $1 AND deleted_at IS NULL',
-    [userId],
-  );
-  return Number(row?.used ?? 0);
-}
-
 /** Refuses a file that would take the user past their storage quota. */
 export async function assertFitsQuota(ctx: UploadContext, db: Queryable, userId: string, bytes: number) {
-  const used = await storedBytes(db, userId);
+  const used = await imageReads.storedBytes(db, userId);
   if (used + bytes > ctx.limits.quotaBytes) {
     throw new GlimpseError(
       'QUOTA_EXCEEDED',
@@ -36,7 +28,7 @@ export async function assertFitsQuota(ctx: UploadContext, db: Queryable, userId:
 
 /** What the web app shows: storage used of the quota, and uploads used of this hour's allowance. */
 export async function quotaOf(ctx: UploadContext, userId: string) {
-  const usedBytes = await storedBytes(ctx.db, userId);
+  const usedBytes = await imageReads.storedBytes(ctx.db, userId);
   return {
     usedBytes,
     quotaBytes: ctx.limits.quotaBytes,

@@ -1,8 +1,7 @@
 import type { Database } from '@glimpse/database';
 import type { ImageCatalogue } from '@glimpse/images';
-import { formatApiError, mapDomainErrors, requireViewer, type RateLimiter, type RequestContext, type TokenBucket } from '@glimpse/http-service';
+import { createServiceTRPC, type RateLimiter, type RequestContext, type TokenBucket } from '@glimpse/http-service';
 import type { ObjectStorage } from '@glimpse/object-storage';
-import { initTRPC } from '@trpc/server';
 
 export interface UploadDeps {
   db: Database;
@@ -23,8 +22,4 @@ export type UploadContext = RequestContext & UploadDeps;
 
 export const createContextInner = (deps: UploadDeps, request: RequestContext): UploadContext => ({ ...deps, ...request });
 
-const t = initTRPC.context<UploadContext>().create({ errorFormatter: formatApiError, isDev: false });
-
-export const router = t.router;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { ...ctx, viewer: requireViewer(ctx.viewer) } }));
+export const { router, protectedProcedure } = createServiceTRPC<UploadContext>();

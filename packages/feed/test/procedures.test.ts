@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { migrate, openPglite, type Database } from '@glimpse/database';
+import { createContextInner as feedContext, feedRouter } from '@glimpse/feed';
+import { loadIndexEntries } from '@glimpse/image-jobs';
+import { createImageCatalogue, createUrlSigner, encodeOffset, imagePipeline, imageWrites, type Visibility } from '@glimpse/images';
+import { silentLogger } from '@glimpse/logging';
+import { createEmbeddedRecommender } from '@glimpse/recommender';
+import { createContextInner as searchContext, searchRouter } from '@glimpse/search';
+import { createEmbeddedSearchIndex, type SearchIndex } from '@glimpse/search-index';
+import { createContextInner as uploadContext, uploadRouter } from '@glimpse/upload';
+import { createRateLimiter } from '@glimpse/http-service';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnonymousViews } from '../src/anonymous-views';
+
+/**
+ * The procedures called directly (createCaller over createContextInner), on in-memory
+ * PGlite: the whole visibility matrix and the error mapping in a few seconds. The gateway
+ * tests prove the same procedures are wired to HTTP.
+ */
+type State = 'public' | 'unlisted' | 'private' | 'deleted' | 'sensitive' | 'pending';
+const STATES: State[] = ['public', 'unlisted', 'private', 'deleted', 'sensitive', 'pending'];
+type Who = 'owner' | 'other' | 'anonymous';
+
+let db: Database;
+const ids = {} as Record<State, string>;
+const users = { owner: { id: randomUUID(), username: 'olive' }, other: { id: randomUUID(), username: 'oscar' } };
+let searchIndex: SearchIndex;
+const recommender = createEmbeddedRecommender();
+const catalogue = createImageCatalogue(createUrlSigner('test-secret'));
+
+async function addImage(state: State) {
+  const id = randomUUID();
+  const visibility: Visibility = state === 'unlisted' || state === 'private' ? state : 'public';
+  await db.transaction(async (tx) => {
+    await imageWrites.insertPending(tx, {
+      id, ownerId: users.owner.id, title: `${state} photo`, description: '', visibility, originalKey: `originals/${id}`,
+      originalMime: 'image/jpeg', originalBytes: 1000, width: 40, height: 30, tags: ['matrix', state],
+    });
+    if (state === 'pending') return;
+    await imagePipeline.markReady(tx, id, { width: 40, height: 30, animated: false, placeholder: null, dominantColor: null, perceptualHash: null, camera: null, variants: [] });
+    if (state === 'sensitive') await imagePipeline.saveTagging(tx, id, { tags: new Map(), moderation: 'sensitive', analysis: {} });
+  });
+  // Indexed while visible, like the indexer would; then deleted without the index hearing of it
+  // (the engines hold derived data that can lag: the database must still refuse it).
+  const entry = (await loadIndexEntries(db, [id])).get(id);
+  if (entry) {
+    await searchIndex.upsert([entry.document]);
+    await recommender.upsertItems([{ ...entry.item, hidden: false }]);
+  }
+  if (state === 'deleted') await imageWrites.markDeleted(db, id);
+  ids[state] = id;
+}
+
+const request = (who: Who) => ({
+  viewer: who === 'anonymous' ? null : users[who],
+  requestId: 'test',
+  clientIp: '127.0.0.1',
+  logger: silentLogger,
+});
+const feed = (who: Who) =>
+  feedRouter.createCaller(feedContext({ db, catalogue, recommender, wakeRelay: () => {}, anonymousViews: createAnonymousViews() }, request(who)));
+const search = (who: Who) => searchRouter.createCaller(searchContext({ db, catalogue, searchIndex }, request(who)));
+const upload = (who: Who) =>
+  uploadRouter.createCaller(
+    uploadContext(
+      {
+        db, catalogue, storage: undefined as never, buckets: { unprocessed: 'u', processed: 'p' }, wakeRelay: () => {},
+        limits: { maxBytes: 1e6, maxPixels: 1e6, quotaBytes: 1e9 }, uploadLimiter: createRateLimiter({ limit: 10, windowMs: 1000 }),
+      },
+      request(who),
+    ),
+  );
+
+const statesOf = (items: Array<{ id: string }>) => STATES.filter((state) => items.some((item) => item.id === ids[state]));
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (error) {
+    return error instanceof TRPCError ? error.code : `not a TRPCError: ${String(error)}`;
+  }
+}
+
+beforeAll(async () => {
+  db = await openPglite();
+  await migrate(db);
+  searchIndex = await createEmbeddedSearchIndex();
+  for (const user of Object.values(users)) {
+    await db.query(`INSERT INTO users (id, email, username, password_hash) VALUES ($1, $2, $3, 'x')`, [user.id, `${user.username}@example.com`, user.username]);
+  }
+  for (const state of STATES) await addImage(state);
+});
+afterAll(() => db?.close());
+
+describe('who sees which image, procedure by procedure', () => {
+  // Opening an image by its id (its page): anything but private for others; all ready ones for the owner.
+  it.each([
+    ['owner', ['public', 'unlisted', 'private', 'sensitive']],
+    ['other', ['public', 'unlisted', 'sensitive']],
+    ['anonymous', ['public', 'unlisted', 'sensitive']],
+  ] as const)('feed.image as %s opens %j and NOT_FOUND for the rest', async (who, visible) => {
+    for (const state of STATES) {
+      const code = await codeOf(feed(who).image({ imageId: ids[state] }));
+      expect(code, `${who} opening the ${state} image`).toBe((visible as readonly string[]).includes(state) ? 'OK' : 'NOT_FOUND');
+    }
+  });
+
+  it.each(['owner', 'other', 'anonymous'] as const)('feed.latest as %s lists only the public, unflagged image', async (who) => {
+    expect(statesOf((await feed(who).latest({ limit: 100 })).items)).toEqual(['public']);
+  });
+
+  it.each([
+    ['owner', ['public', 'unlisted', 'private', 'sensitive']],
+    ['other', ['public']],
+    ['anonymous', ['public']],
+  ] as const)("feed.user (the owner's gallery) as %s lists %j", async (who, visible) => {
+    expect(statesOf((await feed(who).user({ username: 'olive', limit: 100 })).items)).toEqual(visible);
+  });
+
+  it.each(['other', 'anonymous'] as const)('feed.popular as %s, from the recommender that still holds every image, shows only the public one', async (who) => {
+    expect(statesOf((await feed(who).popular({ limit: 100 })).items)).toEqual(['public']);
+  });
+
+  it('feed.forYou never recommends the viewer their own images', async () => {
+    expect(statesOf((await feed('owner').forYou({ limit: 100 })).items)).toEqual([]);
+    expect(statesOf((await feed('other').forYou({ limit: 100 })).items)).toEqual(['public']);
+  });
+
+  it.each([
+    ['owner', ['public', 'unlisted', 'private', 'sensitive']],
+    ['other', ['public', 'sensitive']],
+    ['anonymous', ['public', 'sensitive']],
+  ] as const)('search.images as %s finds %j (the deleted one the index still holds is dropped)', async (who, visible) => {
+    const result = await search(who).images({ tags: ['matrix'], limit: 50 });
+    expect(statesOf(result.hits)).toEqual(visible);
+  });
+
+  it.each([
+    ['owner', ['public', 'unlisted', 'private', 'sensitive', 'pending']],
+    ['other', []],
+  ] as const)('upload.status as %s answers for %j and NOT_FOUND for the rest', async (who, visible) => {
+    for (const state of STATES) {
+      const code = await codeOf(upload(who).status({ imageId: ids[state] }));
+      expect(code, `${who} asking the status of the ${state} image`).toBe((visible as readonly string[]).includes(state) ? 'OK' : 'NOT_FOUND');
+    }
+  });
+
+  it("upload.mine lists the owner's live uploads in every state, and nobody else's", async () => {
+    expect(statesOf((await upload('owner').mine({ limit: 100 })).items)).toEqual(['public', 'unlisted', 'private', 'sensitive', 'pending']);
+    expect((await upload('other').mine({ limit: 100 })).items).toEqual([]);
+  });
+
+  it('a like reaches only images the liker may open', async () => {
+    for (const state of STATES) {
+      const code = await codeOf(feed('other').like({ imageId: ids[state] }));
+      expect(code, `liking the ${state} image`).toBe(['public', 'unlisted', 'sensitive'].includes(state) ? 'OK' : 'NOT_FOUND');
+    }
+    expect((await feed('other').image({ imageId: ids.public })).likedByViewer).toBe(true);
+    await feed('other').unlike({ imageId: ids.public });
+    expect((await feed('other').image({ imageId: ids.public })).likeCount).toBe(0);
+  });
+});
+
+describe('bad input is a BAD_REQUEST naming the field, never a 500', () => {
+  const forged = {
+    'a 36-character id that is not a UUID': Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'f'.repeat(36)])).toString('base64url'),
+    'a date out of range': Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', randomUUID()])).toString('base64url'),
+    'a date that is not one': Buffer.from(JSON.stringify(['2026-02-31T00:00:00.000Z', randomUUID()])).toString('base64url'),
+    'not JSON': 'bm90IGpzb24',
+    'an offset of 1e300': Buffer.from('{"o":1e300}').toString('base64url'),
+    'a negative offset': encodeOffset(-1),
+  };
+
+  it.each(Object.entries(forged))('a cursor with %s', async (_what, cursor) => {
+    const calls = {
+      'feed.latest': () => feed('other').latest({ cursor, limit: 5 }),
+      'feed.user': () => feed('other').user({ username: 'olive', cursor, limit: 5 }),
+      'feed.popular': () => feed('other').popular({ cursor, limit: 5 }),
+      'feed.forYou': () => feed('other').forYou({ cursor, limit: 5 }),
+      'upload.mine': () => upload('owner').mine({ cursor, limit: 5 }),
+      'search.images': () => search('other').images({ cursor, limit: 5 }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const error = await call().then(() => undefined, (e: unknown) => e);
+      expect(error, name).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code, name).toBe('BAD_REQUEST');
+      expect((error as TRPCError).message, name).toMatch(/^cursor: /);
+    }
+  });
+
+  it('ids, limits and sign-in are checked before any query', async () => {
+    expect(await codeOf(feed('other').image({ imageId: 'f'.repeat(36) }))).toBe('BAD_REQUEST');
+    expect(await codeOf(feed('other').latest({ limit: 0 }))).toBe('BAD_REQUEST');
+    expect(await codeOf(feed('other').latest({ limit: 1.5 }))).toBe('BAD_REQUEST');
+    expect(await codeOf(feed('anonymous').forYou({ limit: 5 }))).toBe('UNAUTHORIZED');
+    expect(await codeOf(feed('anonymous').like({ imageId: ids.public }))).toBe('UNAUTHORIZED');
+    expect(await codeOf(feed('other').user({ username: 'nobody-here', limit: 5 }))).toBe('NOT_FOUND');
+  });
+
+  it('a page through feed.latest and back with its own cursor works', async () => {
+    const first = await feed('anonymous').user({ username: 'olive', limit: 1 });
+    expect(first.nextCursor).toBeNull();
+    const owners = await feed('owner').user({ username: 'olive', limit: 2 });
+    expect(owners.nextCursor).not.toBeNull();
+    const next = await feed('owner').user({ username: 'olive', limit: 2, cursor: owners.nextCursor! });
+    expect(next.items.map((item) => item.id)).not.toContain(owners.items[0]!.id);
+    expect(owners.items.length + next.items.length).toBe(4);
+  });
+});

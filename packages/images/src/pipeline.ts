@@ -1,0 +1,173 @@
+import type { Queryable } from '@glimpse/database';
+import type { ImageRow, ImageStatus, TaggingStatus, VariantRecord, Visibility } from './types';
+
+/**
+ * The queries of the background work on images: processing, tagging, indexing, rebuilding
+ * the derived stores, and the operators' repairs. Part of the image repository.
+ */
+
+export interface ProcessedFacts {
+  width: number;
+  height: number;
+  animated: boolean;
+  placeholder: string | null;
+  dominantColor: string | null;
+  perceptualHash: string | null;
+  camera: unknown;
+  variants: VariantRecord[];
+}
+
+export interface TaggingOutcome {
+  /** Machine tags with their confidence (0..1). */
+  tags: ReadonlyMap<string, number>;
+  moderation: string;
+  analysis: Record<string, unknown>;
+}
+
+/** What the indexer reads to build a search document and a recommender item. */
+export interface IndexRow {
+  id: string;
+  owner_id: string;
+  owner_username: string;
+  title: string;
+  description: string;
+  visibility: Visibility;
+  status: ImageStatus;
+  deleted: boolean;
+  moderation: string | null;
+  analysis: { colors?: string[] } | null;
+  width: number;
+  height: number;
+  like_count: number;
+  created_at: Date;
+  userTags: string[];
+  machineTags: string[];
+}
+
+export type FeedbackTable = 'likes' | 'views';
+
+export const imagePipeline = {
+  async processingState(tx: Queryable, imageId: string) {
+    const [row] = await tx.query<{ status: ImageStatus; original_key: string; deleted: boolean }>(
+      'SELECT status, original_key, deleted_at IS NOT NULL AS deleted FROM images WHERE id = $1',
+      [imageId],
+    );
+    return row;
+  },
+
+  async markProcessing(tx: Queryable, imageId: string) {
+    await tx.query(`UPDATE images SET status = 'processing', processing_attempts = processing_attempts + 1, updated_at = now() WHERE id = $1`, [imageId]);
+  },
+
+  /** True when this call made the image ready (not when it was ready, deleted or gone already). */
+  async markReady(tx: Queryable, imageId: string, facts: ProcessedFacts): Promise<boolean> {
+    const updated = await tx.query(
+      `UPDATE images SET status = 'ready', failure_reason = NULL, width = $2, height = $3, animated = $4, placeholder = $5,
+         dominant_color = $6, perceptual_hash = $7, camera = $8, variants = $9, ready_at = now(), updated_at = now()
+       WHERE id = $1 AND status <> 'ready' AND deleted_at IS NULL RETURNING id`,
+      [imageId, facts.width, facts.height, facts.animated, facts.placeholder, facts.dominantColor, facts.perceptualHash, JSON.stringify(facts.camera), JSON.stringify(facts.variants)],
+    );
+    return updated.length > 0;
+  },
+
+  /** True when this call failed the image (a ready image is never failed). */
+  async markFailed(tx: Queryable, imageId: string, reason: string): Promise<boolean> {
+    const updated = await tx.query(`UPDATE images SET status = 'failed', failure_reason = $2, updated_at = now() WHERE id = $1 AND status <> 'ready' RETURNING id`, [imageId, reason]);
+    return updated.length > 0;
+  },
+
+  async taggingState(tx: Queryable, imageId: string) {
+    const [row] = await tx.query<{ status: ImageStatus; tagging_status: TaggingStatus; deleted: boolean; variants: VariantRecord[]; camera: Record<string, string> | null }>(
+      'SELECT status, tagging_status, deleted_at IS NOT NULL AS deleted, variants, camera FROM images WHERE id = $1',
+      [imageId],
+    );
+    return row;
+  },
+
+  /** Replaces the machine tags and records what the tagger saw. */
+  async saveTagging(tx: Queryable, imageId: string, outcome: TaggingOutcome) {
+    await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'machine'`, [imageId]);
+    for (const [tag, confidence] of outcome.tags) {
+      await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
+    }
+    await tx.query(`UPDATE images SET tagging_status = 'tagged', moderation = $2, analysis = $3, updated_at = now() WHERE id = $1`, [imageId, outcome.moderation, JSON.stringify(outcome.analysis)]);
+  },
+
+  async markTagging(tx: Queryable, imageId: string, status: 'failed' | 'skipped') {
+    await tx.query(`UPDATE images SET tagging_status = $2, updated_at = now() WHERE id = $1`, [imageId, status]);
+  },
+
+  /** Index rows of the given images with their tags, deleted and unready ones included (the caller removes those). */
+  async indexRows(tx: Queryable, imageIds: readonly string[]): Promise<IndexRow[]> {
+    if (imageIds.length === 0) return [];
+    const rows = await tx.query<Omit<IndexRow, 'userTags' | 'machineTags'>>(
+      `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
+              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.analysis, i.width, i.height, i.like_count, i.created_at
+       FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
+      [imageIds],
+    );
+    const tags = await tx.query<{ image_id: string; tag: string; source: 'user' | 'machine' }>('SELECT image_id, tag, source FROM image_tags WHERE image_id = ANY($1::uuid[])', [imageIds]);
+    return rows.map((row) => ({
+      ...row,
+      userTags: tags.filter((t) => t.image_id === row.id && t.source === 'user').map((t) => t.tag),
+      machineTags: tags.filter((t) => t.image_id === row.id && t.source === 'machine').map((t) => t.tag),
+    }));
+  },
+
+  async countReady(tx: Queryable): Promise<number> {
+    const [row] = await tx.query<{ total: number | string }>(`SELECT count(*) AS total FROM images WHERE status = 'ready' AND deleted_at IS NULL`);
+    return Number(row?.total ?? 0);
+  },
+
+  /** Ready, live image ids after `afterId` in id order: for walking every image in batches. */
+  async readyIdsAfter(tx: Queryable, afterId: string, limit: number): Promise<string[]> {
+    return (await tx.query<{ id: string }>(`SELECT id FROM images WHERE status = 'ready' AND deleted_at IS NULL AND id > $1 ORDER BY id LIMIT $2`, [afterId, limit])).map((r) => r.id);
+  },
+
+  async countFeedback(tx: Queryable, table: FeedbackTable): Promise<number> {
+    const [row] = await tx.query<{ total: number | string }>(`SELECT count(*) AS total FROM ${table === 'likes' ? 'likes' : 'image_views'}`);
+    return Number(row?.total ?? 0);
+  },
+
+  /** Likes or views after the (user, image) key, in key order. */
+  async feedbackAfter(tx: Queryable, table: FeedbackTable, after: { userId: string; imageId: string }, limit: number) {
+    const [name, column] = table === 'likes' ? ['likes', 'created_at'] : ['image_views', 'viewed_at'];
+    return tx.query<{ user_id: string; image_id: string; at: Date }>(
+      `SELECT user_id, image_id, ${column} AS at FROM ${name} WHERE (user_id, image_id) > ($1, $2) ORDER BY user_id, image_id LIMIT $3`,
+      [after.userId, after.imageId, limit],
+    );
+  },
+
+  /** Images pending or processing for longer than `olderThanSeconds` with no processing job waiting in the outbox. */
+  async stuck(tx: Queryable, olderThanSeconds: number, processQueue: string) {
+    return tx.query<{ id: string; status: ImageStatus }>(
+      `SELECT i.id, i.status FROM images i
+       WHERE i.status IN ('pending', 'processing') AND i.deleted_at IS NULL
+         AND i.updated_at < now() - ($1 * interval '1 second')
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.queue = $2 AND o.subject = i.id::text)
+       LIMIT 1000`,
+      [olderThanSeconds, processQueue],
+    );
+  },
+
+  async touch(tx: Queryable, imageId: string) {
+    await tx.query(`UPDATE images SET updated_at = now() WHERE id = $1`, [imageId]);
+  },
+
+  /** Deleted rows older than the grace period, whose objects are gone or going. */
+  async purgeable(tx: Queryable, graceSeconds: number): Promise<string[]> {
+    return (await tx.query<{ id: string }>(`SELECT id FROM images WHERE deleted_at IS NOT NULL AND deleted_at < now() - ($1 * interval '1 second')`, [graceSeconds])).map((r) => r.id);
+  },
+
+  /** Of `ids`, those with a live row. */
+  async liveIds(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
+    return new Set((await tx.query<{ id: string }>('SELECT id FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [ids])).map((row) => row.id));
+  },
+
+  /** A failed image back to pending (its job is about to be redriven); false when it was not failed. */
+  async resetFailed(tx: Queryable, imageId: string): Promise<boolean> {
+    return (await tx.query(`UPDATE images SET status = 'pending', failure_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'failed' RETURNING id`, [imageId])).length > 0;
+  },
+};
+
+export type { ImageRow };

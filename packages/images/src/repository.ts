@@ -1,0 +1,274 @@
+import type { Queryable } from '@glimpse/database';
+import { GlimpseError } from '@glimpse/errors';
+import { hammingDistance } from './perceptual-hash';
+import { decodeCursor, page } from './paging';
+import type { ImageRow, ImageStatus, ImageTag, Visibility } from './types';
+import { isVisible, visibleWhere, type Audience } from './visibility';
+
+/**
+ * Every query on images, their tags, likes, views and events: nothing outside this package
+ * writes SQL on those tables. Functions take the connection or transaction to run on, so
+ * callers compose them into one transaction; none opens its own.
+ */
+const COLUMNS = `i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
+  i.failure_reason, i.tagging_status, i.original_key, i.original_mime, i.width, i.height, i.animated, i.placeholder,
+  i.dominant_color, i.perceptual_hash, i.camera, i.variants, i.like_count, i.view_count, i.moderation, i.created_at`;
+const FROM = 'images i JOIN users u ON u.id = i.owner_id';
+
+/** Which images a keyset page lists, newest first. */
+export type ListScope =
+  /** What `viewerId` may see in a feed (`null`: the public feed everyone sees alike), optionally of one owner. */
+  | { audience: Audience; viewerId: string | null; ownerId?: string }
+  /** Every live image of this owner, in any state (their uploads). */
+  | { uploadsOf: string };
+
+export interface PageRequest {
+  cursor?: string;
+  limit: number;
+}
+
+const missing = (imageId: string) => new GlimpseError('IMAGE_NOT_FOUND', `No image ${imageId} exists, or you may not see it.`, 'imageId');
+
+async function find(tx: Queryable, imageId: string): Promise<ImageRow | undefined> {
+  return (await tx.query<ImageRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = $1 AND i.deleted_at IS NULL`, [imageId]))[0];
+}
+
+export const imageReads = {
+  find,
+
+  /** The image if `viewerId` may open it (`link`); NOT_FOUND otherwise (never FORBIDDEN, to not reveal it exists). */
+  async findVisible(tx: Queryable, imageId: string, viewerId: string | null, audience: Audience = 'link'): Promise<ImageRow> {
+    const row = await find(tx, imageId);
+    if (row && isVisible(row, viewerId, audience)) return row;
+    if (row && viewerId === row.owner_id && row.status !== 'ready') {
+      throw new GlimpseError('IMAGE_NOT_FOUND', `Image ${imageId} is ${row.status === 'failed' ? 'failed' : 'still being processed'}.`, 'imageId');
+    }
+    throw missing(imageId);
+  },
+
+  /** The live image if `ownerId` owns it, in any state; NOT_FOUND otherwise. */
+  async findOwned(tx: Queryable, imageId: string, ownerId: string): Promise<ImageRow> {
+    const row = await find(tx, imageId);
+    if (!row || row.owner_id !== ownerId) throw missing(imageId);
+    return row;
+  },
+
+  /** A page of images newest first, keyed by (created_at, id); `cursor` is the previous page's `nextCursor`. */
+  async list(tx: Queryable, scope: ListScope, request: PageRequest) {
+    const after = request.cursor ? decodeCursor(request.cursor) : undefined;
+    const params: unknown[] = [];
+    const add = (value: unknown) => `$${params.push(value)}`;
+    const where =
+      'uploadsOf' in scope
+        ? [`i.owner_id = ${add(scope.uploadsOf)}`, 'i.deleted_at IS NULL']
+        : [visibleWhere(scope.audience, scope.viewerId === null ? null : add(scope.viewerId)), ...(scope.ownerId ? [`i.owner_id = ${add(scope.ownerId)}`] : [])];
+    if (after) where.push(`(i.created_at, i.id) < (${add(after.createdAt)}::timestamptz, ${add(after.id)}::uuid)`);
+    const rows = await tx.query<ImageRow>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY i.created_at DESC, i.id DESC LIMIT ${add(request.limit + 1)}`,
+      params,
+    );
+    return page(rows, request.limit);
+  },
+
+  /** Rows for `ids` in that order, dropping any `viewerId` may not see (engines hold derived data that can lag). */
+  async visibleInOrder(tx: Queryable, ids: readonly string[], viewerId: string | null, audience: Audience): Promise<ImageRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx.query<ImageRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = ANY($1::uuid[]) AND ${visibleWhere(audience, '$2')}`, [ids, viewerId]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  },
+
+  /**
+   * Feed images by likes, then newest: what popular and forYou answer when the recommender
+   * cannot. `forViewer` leaves out that viewer's own images and those they already liked.
+   */
+  async mostLikedIds(tx: Queryable, limit: number, offset: number, forViewer?: string): Promise<string[]> {
+    const rows = await tx.query<{ id: string }>(
+      `SELECT i.id FROM images i WHERE ${visibleWhere('feed', null)}
+       ${forViewer ? 'AND i.owner_id <> $3 AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $3 AND l.image_id = i.id)' : ''}
+       ORDER BY i.like_count DESC, i.created_at DESC, i.id DESC LIMIT $1 OFFSET $2`,
+      forViewer ? [limit, offset, forViewer] : [limit, offset],
+    );
+    return rows.map((row) => row.id);
+  },
+
+  /** Of `ids`, those `userId` owns or has liked: never recommended back to them. */
+  async ownedOrLikedBy(tx: Queryable, userId: string, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await tx.query<{ id: string }>(
+      `SELECT i.id FROM images i WHERE i.id = ANY($2::uuid[])
+         AND (i.owner_id = $1 OR EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $1 AND l.image_id = i.id))`,
+      [userId, ids],
+    );
+    return new Set(rows.map((row) => row.id));
+  },
+
+  /**
+   * Feed images sharing tags with what `userId` liked in the last `withinSeconds`, most
+   * shared tags first, never their own or already liked: their latest taste, straight from
+   * the database (the recommender hears of likes through the queue, a moment later).
+   */
+  async likedTagAffinity(tx: Queryable, userId: string, withinSeconds: number, limit: number): Promise<string[]> {
+    const rows = await tx.query<{ id: string }>(
+      `WITH liked_tags AS (
+         SELECT DISTINCT t.tag FROM likes l JOIN image_tags t ON t.image_id = l.image_id
+         WHERE l.user_id = $1 AND l.created_at > now() - ($2 * interval '1 second')
+       )
+       SELECT i.id FROM images i JOIN image_tags t ON t.image_id = i.id JOIN liked_tags lt ON lt.tag = t.tag
+       WHERE ${visibleWhere('feed', null)} AND i.owner_id <> $1
+         AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $1 AND l.image_id = i.id)
+       GROUP BY i.id, i.like_count, i.created_at
+       ORDER BY count(DISTINCT t.tag) DESC, i.like_count DESC, i.created_at DESC, i.id DESC LIMIT $3`,
+      [userId, withinSeconds, limit],
+    );
+    return rows.map((row) => row.id);
+  },
+
+  /**
+   * Feed images like `row` by what the database knows for certain: shared tags and a close
+   * perceptual hash (the same photo re-encoded, cropped a little, or a burst of shots).
+   * Scores are added to `score` (id → score), so callers blend them with other evidence.
+   */
+  async scoreSimilar(tx: Queryable, row: Pick<ImageRow, 'id' | 'perceptual_hash'>, score: Map<string, number>): Promise<void> {
+    const candidates = await tx.query<{ id: string; perceptual_hash: string | null; shared: number }>(
+      `SELECT i.id, i.perceptual_hash,
+              (SELECT count(*) FROM image_tags t WHERE t.image_id = i.id AND t.tag IN (SELECT tag FROM image_tags WHERE image_id = $1)) AS shared
+       FROM images i WHERE ${visibleWhere('feed', null)} AND i.id <> $1
+       ORDER BY i.created_at DESC LIMIT 2000`,
+      [row.id],
+    );
+    for (const candidate of candidates) {
+      let value = Number(candidate.shared) * 0.5;
+      if (row.perceptual_hash && candidate.perceptual_hash) {
+        const distance = hammingDistance(row.perceptual_hash, candidate.perceptual_hash);
+        if (distance <= 10) value += (11 - distance) / 2;
+      }
+      if (value > 0) score.set(candidate.id, (score.get(candidate.id) ?? 0) + value);
+    }
+  },
+
+  /** The owner of a gallery, by username. */
+  async ownerNamed(tx: Queryable, username: string) {
+    const [owner] = await tx.query<{ id: string; username: string; created_at: Date }>('SELECT id, username, created_at FROM users WHERE username = $1', [username]);
+    return owner;
+  },
+
+  async tagsOf(tx: Queryable, ids: readonly string[]): Promise<Map<string, ImageTag[]>> {
+    const byImage = new Map<string, ImageTag[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return byImage;
+    const rows = await tx.query<ImageTag & { image_id: string }>(
+      `SELECT image_id, tag, source, confidence FROM image_tags WHERE image_id = ANY($1::uuid[])
+       ORDER BY source DESC, confidence DESC NULLS FIRST, tag`,
+      [ids],
+    );
+    for (const row of rows) byImage.get(row.image_id)?.push({ tag: row.tag, source: row.source, confidence: row.confidence });
+    return byImage;
+  },
+
+  async isLikedBy(tx: Queryable, userId: string, imageId: string): Promise<boolean> {
+    return (await tx.query('SELECT 1 FROM likes WHERE user_id = $1 AND image_id = $2', [userId, imageId])).length > 0;
+  },
+
+  /** Bytes of originals a user keeps (deleted images no longer count). */
+  async storedBytes(tx: Queryable, userId: string): Promise<number> {
+    const [row] = await tx.query<{ used: number | string }>(
+      'SELECT COALESCE(SUM(original_bytes), 0)::INT8 AS used FROM images WHERE owner_id = $1 AND deleted_at IS NULL',
+      [userId],
+    );
+    return Number(row?.used ?? 0);
+  },
+
+  /** What the static file route needs, by id: live rows only. */
+  async variantsOf(tx: Queryable, imageId: string) {
+    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants'> & { moderation: string | null }>(
+      'SELECT owner_id, visibility, status, moderation, variants FROM images WHERE id = $1 AND deleted_at IS NULL',
+      [imageId],
+    );
+    return row;
+  },
+};
+
+export interface NewImage {
+  id: string;
+  ownerId: string;
+  title: string;
+  description: string;
+  visibility: Visibility;
+  originalKey: string;
+  originalMime: string;
+  originalBytes: number;
+  width: number;
+  height: number;
+  tags: readonly string[];
+}
+
+export interface DetailsChange {
+  title?: string;
+  description?: string;
+  visibility?: Visibility;
+  /** Replaces the owner's tags when given. */
+  tags?: readonly string[];
+}
+
+export const imageWrites = {
+  /** An image's history (uploaded, processing, ready, failed, …): for the owner, operators and tests. */
+  async recordEvent(tx: Queryable, imageId: string, kind: string, detail?: string) {
+    await tx.query('INSERT INTO image_events (image_id, kind, detail) VALUES ($1, $2, $3)', [imageId, kind, detail ?? null]);
+  },
+
+  /** A new upload, `pending` until the processor makes its variants. */
+  async insertPending(tx: Queryable, image: NewImage) {
+    await tx.query(
+      `INSERT INTO images (id, owner_id, title, description, visibility, status, original_key, original_mime, original_bytes, width, height, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $11)`,
+      [image.id, image.ownerId, image.title, image.description, image.visibility, image.originalKey, image.originalMime, image.originalBytes, image.width, image.height, new Date()],
+    );
+    await replaceUserTags(tx, image.id, image.tags);
+  },
+
+  async updateDetails(tx: Queryable, imageId: string, change: DetailsChange) {
+    await tx.query(
+      `UPDATE images SET title = COALESCE($2, title), description = COALESCE($3, description),
+         visibility = COALESCE($4, visibility), updated_at = now() WHERE id = $1`,
+      [imageId, change.title ?? null, change.description ?? null, change.visibility ?? null],
+    );
+    if (change.tags) await replaceUserTags(tx, imageId, change.tags);
+  },
+
+  /** Hides the image at once; its objects and then the row are removed after (see `purge`). */
+  async markDeleted(tx: Queryable, imageId: string) {
+    await tx.query('UPDATE images SET deleted_at = now() WHERE id = $1', [imageId]);
+  },
+
+  async purge(tx: Queryable, imageId: string) {
+    await tx.query('DELETE FROM images WHERE id = $1', [imageId]);
+  },
+
+  /** Likes or unlikes; `changed` is false when it already was so. Returns the new count either way. */
+  async setLike(tx: Queryable, userId: string, imageId: string, liked: boolean): Promise<{ changed: boolean; likeCount: number }> {
+    const changed = liked
+      ? await tx.query('INSERT INTO likes (user_id, image_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING image_id', [userId, imageId])
+      : await tx.query('DELETE FROM likes WHERE user_id = $1 AND image_id = $2 RETURNING image_id', [userId, imageId]);
+    const [row] = changed.length
+      ? await tx.query<{ like_count: number }>('UPDATE images SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count', [imageId, liked ? 1 : -1])
+      : await tx.query<{ like_count: number }>('SELECT like_count FROM images WHERE id = $1', [imageId]);
+    return { changed: changed.length > 0, likeCount: Number(row?.like_count ?? 0) };
+  },
+
+  /** Counts a view: a signed-in viewer once per image (true the first time); anonymous views always (deduplicated by the caller). */
+  async recordView(tx: Queryable, viewerId: string | null, imageId: string): Promise<boolean> {
+    if (viewerId) {
+      const first = await tx.query('INSERT INTO image_views (user_id, image_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING image_id', [viewerId, imageId]);
+      if (first.length === 0) return false;
+    }
+    await tx.query('UPDATE images SET view_count = view_count + 1 WHERE id = $1', [imageId]);
+    return true;
+  },
+};
+
+async function replaceUserTags(tx: Queryable, imageId: string, tags: readonly string[]) {
+  await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'user'`, [imageId]);
+  for (const tag of tags) await tx.query(`INSERT INTO image_tags (image_id, source, tag) VALUES ($1, 'user', $2)`, [imageId, tag]);
+}
+
+export type { ImageStatus };

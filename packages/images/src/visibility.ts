@@ -1,0 +1,46 @@
+import type { ImageRow } from './types';
+
+/**
+ * The one rule for who may see an image, in two forms that must agree (tested over the
+ * whole matrix): `isVisible` for a row in hand, `visibleWhere` for SQL. Every reader of
+ * images (feeds, search re-checks, static files, jobs and the recommender feed) uses it.
+ *
+ * An image is seen only when it is live (not deleted) and ready; then its owner always
+ * sees it, and everyone else by audience:
+ * - `feed`: listed in feeds and recommendations: public and not labelled sensitive.
+ * - `listed`: found by search: public.
+ * - `link`: opened by its id (image page, static files, likes, views, similar): not private.
+ */
+export type Audience = 'feed' | 'listed' | 'link';
+
+export type VisibilityFacts = Pick<ImageRow, 'owner_id' | 'visibility' | 'status'> & { moderation?: string | null; deleted?: boolean };
+
+export function isVisible(row: VisibilityFacts, viewerId: string | null, audience: Audience): boolean {
+  if (row.deleted || row.status !== 'ready') return false;
+  if (viewerId !== null && row.owner_id === viewerId) return true;
+  switch (audience) {
+    case 'feed':
+      return row.visibility === 'public' && row.moderation !== 'sensitive';
+    case 'listed':
+      return row.visibility === 'public';
+    case 'link':
+      return row.visibility !== 'private';
+  }
+}
+
+const OTHERS_SEE: Record<Audience, (alias: string) => string> = {
+  feed: (i) => `${i}.visibility = 'public' AND ${i}.moderation IS DISTINCT FROM 'sensitive'`,
+  listed: (i) => `${i}.visibility = 'public'`,
+  link: (i) => `${i}.visibility <> 'private'`,
+};
+
+/**
+ * The same rule as a SQL condition over `images` aliased `alias`. `viewerParam` is the
+ * placeholder holding the viewer's id (`$2`), or null for an anonymous viewer / a list
+ * everyone sees alike (the public feeds).
+ */
+export function visibleWhere(audience: Audience, viewerParam: string | null, alias = 'i'): string {
+  const live = `${alias}.deleted_at IS NULL AND ${alias}.status = 'ready'`;
+  const others = OTHERS_SEE[audience](alias);
+  return viewerParam === null ? `(${live} AND ${others})` : `(${live} AND (${alias}.owner_id = ${viewerParam}::uuid OR (${others})))`;
+}
