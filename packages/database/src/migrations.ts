@@ -173,6 +173,18 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `CREATE INDEX IF NOT EXISTS outbox_subject_idx ON outbox (queue, subject)`,
     ],
   },
+  {
+    // Images changed since the search engine last confirmed them: search subtracts those the
+    // viewer may no longer see from hits, found and facets, so nothing leaks while the
+    // engine catches up. No foreign key: a deleted image stays pending until it is removed.
+    id: '0006_search_pending',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS search_pending (
+        image_id UUID PRIMARY KEY,
+        changed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

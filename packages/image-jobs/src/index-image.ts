@@ -70,6 +70,8 @@ export function createIndexImageHandler(deps: IndexImageDeps): JobHandler<IndexI
       else await deps.recommender.insertFeedback([{ type, userId, itemId: imageId, timestamp: new Date(at) } satisfies Feedback]);
       return;
     }
+    // Read before the entry: a change committed after this keeps the image pending for search.
+    const pendingSince = await imagePipeline.searchPendingSince(deps.db, payload.imageId);
     const entry = (await loadIndexEntries(deps.db, [payload.imageId])).get(payload.imageId);
     if (entry) {
       await deps.searchIndex.upsert([entry.document]);
@@ -78,6 +80,7 @@ export function createIndexImageHandler(deps: IndexImageDeps): JobHandler<IndexI
       await deps.searchIndex.remove([payload.imageId]);
       await deps.recommender.removeItem(payload.imageId);
     }
+    if (pendingSince) await imagePipeline.searchSynced(deps.db, payload.imageId, pendingSince);
     deps.logger.debug({ imageId: payload.imageId, indexed: Boolean(entry) }, 'index: image synced');
   };
 }

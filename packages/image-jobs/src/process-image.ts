@@ -59,7 +59,7 @@ export function createProcessImageHandler(deps: ProcessImageDeps): JobHandler<Pr
         if (ready) {
           await imageWrites.recordEvent(tx, imageId, 'ready', `${variants.length} variants`);
           // Searchable at once by its title and the owner's tags; tagging re-indexes it later.
-          await enqueueJob(tx, QUEUES.indexImages, { imageId });
+          await imageWrites.requestReindex(tx, imageId);
           if (deps.tagging) await enqueueJob(tx, QUEUES.tagImages, { imageId });
         }
         return ready;

@@ -21,6 +21,7 @@ export async function reindexAll(
 ): Promise<{ images: number; likes: number; views: number }> {
   const { db, searchIndex, recommender } = deps;
   // Without a search index only the recommender is rebuilt (the embedded one starts empty).
+  const started = await imagePipeline.clock(db);
   await searchIndex?.ensureCollection();
   await searchIndex?.clear();
   await recommender.clear();
@@ -38,6 +39,8 @@ export async function reindexAll(
     after = ids.at(-1)!;
     onProgress({ phase: 'images', done: images, total });
   }
+
+  if (searchIndex) await imagePipeline.searchSyncedBefore(db, started);
 
   const counts = { likes: 0, views: 0 };
   for (const [phase, type] of [['likes', 'like'], ['views', 'read']] as const) {

@@ -1,10 +1,9 @@
 import type { Database } from '@glimpse/database';
 import type { ImageTagger } from '@glimpse/image-tagging';
 import { imagePipeline, imageWrites, normalizeTag } from '@glimpse/images';
-import { QUEUES, type JobHandler, type JobPayloads } from '@glimpse/job-queue';
+import type { JobHandler, JobPayloads } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { ObjectStorage } from '@glimpse/object-storage';
-import { enqueueJob } from '@glimpse/outbox';
 
 export interface TagImageDeps {
   db: Database;
@@ -52,7 +51,7 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<JobPayload
         analysis: { faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, model: result.model },
       });
       await imageWrites.recordEvent(tx, imageId, 'tagged', [...machineTags.keys()].join(', ') || 'no confident labels');
-      await enqueueJob(tx, QUEUES.indexImages, { imageId });
+      await imageWrites.requestReindex(tx, imageId);
     });
     logger.info({ tags: [...machineTags.keys()], faces: result.faces, moderation: result.moderation.label }, 'tag: image tagged');
   };
@@ -61,7 +60,7 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<JobPayload
     await deps.db.transaction(async (tx) => {
       await imagePipeline.markTagging(tx, imageId, status);
       await imageWrites.recordEvent(tx, imageId, `tagging-${status}`, reason);
-      await enqueueJob(tx, QUEUES.indexImages, { imageId });
+      await imageWrites.requestReindex(tx, imageId);
     });
   }
 }

@@ -114,6 +114,26 @@ export const imagePipeline = {
     }));
   },
 
+  /** When the image was last marked pending for search (undefined: it is not). Read before loading what to index. */
+  async searchPendingSince(tx: Queryable, imageId: string): Promise<Date | undefined> {
+    return (await tx.query<{ changed_at: Date }>('SELECT changed_at FROM search_pending WHERE image_id = $1', [imageId]))[0]?.changed_at;
+  },
+
+  /** The engine holds the image as of `since`; a change after that keeps it pending. */
+  async searchSynced(tx: Queryable, imageId: string, since: Date) {
+    await tx.query('DELETE FROM search_pending WHERE image_id = $1 AND changed_at <= $2', [imageId, since]);
+  },
+
+  /** The database's clock (pending marks are stamped by it, not by ours). */
+  async clock(tx: Queryable): Promise<Date> {
+    return (await tx.query<{ at: Date }>('SELECT clock_timestamp() AS at'))[0]!.at;
+  },
+
+  /** After a rebuild from the database: everything changed before `since` is in the engine. */
+  async searchSyncedBefore(tx: Queryable, since: Date) {
+    await tx.query('DELETE FROM search_pending WHERE changed_at <= $1', [since]);
+  },
+
   async countReady(tx: Queryable): Promise<number> {
     const [row] = await tx.query<{ total: number | string }>(`SELECT count(*) AS total FROM images WHERE status = 'ready' AND deleted_at IS NULL`);
     return Number(row?.total ?? 0);

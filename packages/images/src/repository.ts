@@ -1,5 +1,7 @@
 import type { Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
+import { QUEUES, type JobPriority } from '@glimpse/job-queue';
+import { enqueueJob } from '@glimpse/outbox';
 import { hammingDistance } from './perceptual-hash';
 import { decodeCursor, page } from './paging';
 import type { ImageRow, ImageStatus, ImageTag, Visibility } from './types';
@@ -178,6 +180,21 @@ export const imageReads = {
     return Number(row?.used ?? 0);
   },
 
+  /**
+   * Of the images the search engine may not have caught up with, those `viewerId` may not
+   * see now: search leaves them out of hits, found and facets. Bounded: the set is only ever
+   * the last moments' changes (or the backlog while the engine is down).
+   */
+  async unsearchableChanges(tx: Queryable, viewerId: string | null): Promise<string[]> {
+    const rows = await tx.query<{ image_id: string }>(
+      `SELECT p.image_id FROM search_pending p
+       WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.id = p.image_id AND ${visibleWhere('listed', '$1')})
+       ORDER BY p.changed_at DESC LIMIT 1000`,
+      [viewerId],
+    );
+    return rows.map((row) => row.image_id);
+  },
+
   /** What the static file route needs, by id: live rows only. */
   async variantsOf(tx: Queryable, imageId: string) {
     const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants'> & { moderation: string | null }>(
@@ -211,6 +228,20 @@ export interface DetailsChange {
 }
 
 export const imageWrites = {
+  /**
+   * Asks the indexer to re-sync the image with the search index and the recommender, and
+   * marks it pending until the engine confirmed it (`imagePipeline.searchSynced`): search
+   * meanwhile checks such images against the database.
+   */
+  async requestReindex(tx: Queryable, imageId: string, priority: JobPriority = 'normal') {
+    await tx.query(
+      `INSERT INTO search_pending (image_id, changed_at) VALUES ($1, clock_timestamp())
+       ON CONFLICT (image_id) DO UPDATE SET changed_at = excluded.changed_at`,
+      [imageId],
+    );
+    await enqueueJob(tx, QUEUES.indexImages, { imageId }, priority);
+  },
+
   /** An image's history (uploaded, processing, ready, failed, …): for the owner, operators and tests. */
   async recordEvent(tx: Queryable, imageId: string, kind: string, detail?: string) {
     await tx.query('INSERT INTO image_events (image_id, kind, detail) VALUES ($1, $2, $3)', [imageId, kind, detail ?? null]);

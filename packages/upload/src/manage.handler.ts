@@ -1,6 +1,4 @@
 import { imageReads, imageWrites, parseUserTags } from '@glimpse/images';
-import { QUEUES } from '@glimpse/job-queue';
-import { enqueueJob } from '@glimpse/outbox';
 import type { ProtectedContext } from '@glimpse/http-service';
 import type { ImageInput, MineInput, UpdateInput } from './manage.schema';
 import type { UploadContext } from './trpc';
@@ -18,7 +16,7 @@ export async function update(ctx: Owner, input: UpdateInput) {
     await imageReads.findOwned(tx, input.imageId, ctx.viewer.id);
     await imageWrites.updateDetails(tx, input.imageId, { title: input.title, description: input.description, visibility: input.visibility, tags });
     await imageWrites.recordEvent(tx, input.imageId, 'updated');
-    await enqueueJob(tx, QUEUES.indexImages, { imageId: input.imageId });
+    await imageWrites.requestReindex(tx, input.imageId);
     return imageReads.findOwned(tx, input.imageId, ctx.viewer.id);
   });
   ctx.wakeRelay();
@@ -31,7 +29,7 @@ export async function remove(ctx: Owner, input: ImageInput) {
     const owned = await imageReads.findOwned(tx, input.imageId, ctx.viewer.id);
     await imageWrites.markDeleted(tx, input.imageId);
     await imageWrites.recordEvent(tx, input.imageId, 'deleted');
-    await enqueueJob(tx, QUEUES.indexImages, { imageId: input.imageId });
+    await imageWrites.requestReindex(tx, input.imageId);
     return owned;
   });
   // The row is hidden first; objects go next; the row last. A crash in between leaves a
