@@ -49,9 +49,13 @@ export function restore(queryClient: QueryClient, snapshot: CacheSnapshot) {
   for (const [key, data] of snapshot) queryClient.setQueryData(key, data);
 }
 
-/** In-flight fetches could land after an optimistic change and undo it: stop them first. */
+/**
+ * In-flight refreshes could land after an optimistic change and undo it: stop them first.
+ * A first load (nothing cached yet) goes on: it has nothing to undo, and stopping it would
+ * leave its list empty.
+ */
 export async function cancelImageQueries(queryClient: QueryClient) {
-  await Promise.all(imageQueries().map((filter) => queryClient.cancelQueries(filter)));
+  await Promise.all(imageQueries().map((filter) => queryClient.cancelQueries({ ...filter, predicate: (query) => query.state.data !== undefined })));
 }
 
 /** Likes change the order of these lists: they are fetched again when next shown. */

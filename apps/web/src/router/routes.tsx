@@ -100,7 +100,6 @@ export const router = createRouter({
   parseSearch,
   stringifySearch,
   scrollRestoration: true,
-  defaultPreload: false,
 });
 
 declare module '@tanstack/react-router' {

@@ -15,7 +15,7 @@ export function parseSearch(searchStr: string): Record<string, string> {
 const encode = (text: string) => new URLSearchParams({ v: text }).toString().slice('v='.length);
 
 /** The reverse: empty values are left out, lists joined with commas (each item still encoded). */
-export function stringifySearch(search: Record<string, unknown>): string {
+export function stringifySearch(search: object): string {
   const pairs: string[] = [];
   for (const [key, value] of Object.entries(search)) {
     if (value === undefined || value === null || value === '') continue;
