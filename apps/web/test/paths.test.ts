@@ -1,18 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { matchPath, safeNextPath } from '../src/router/paths';
+import { readFeedSearch, readSignInSearch, safeNextPath, signInSearch } from '../src/router/paths';
+import { parseSearch, stringifySearch } from '../src/router/search-string';
+import { readSearchParams } from '../src/search/search-params';
 
-describe('matchPath', () => {
-  it('reads parameters from a matching path', () => {
-    expect(matchPath('/i/:imageId', '/i/0b6f3d1e-5d1c-4a6b-9a55-2f1c1f3e7a10')).toEqual({ imageId: '0b6f3d1e-5d1c-4a6b-9a55-2f1c1f3e7a10' });
-    expect(matchPath('/u/:username', '/u/ada%5Flovelace/')).toEqual({ username: 'ada_lovelace' });
-    expect(matchPath('/', '/')).toEqual({});
+describe('query strings', () => {
+  it('writes the URLs other clients and tests link to', () => {
+    expect(stringifySearch({ q: undefined, tags: ['sunset', 'mountains'], colors: [], orientation: undefined, sort: undefined })).toBe('?tags=sunset,mountains');
+    expect(stringifySearch({ q: 'lighthouse at dusk', sort: 'most_liked' })).toBe('?q=lighthouse+at+dusk&sort=most_liked');
+    expect(stringifySearch(signInSearch('/me', true))).toBe('?next=%2Fme&expired=1');
+    expect(stringifySearch(signInSearch('/'))).toBe('');
+    expect(stringifySearch({ sort: 'for-you' })).toBe('?sort=for-you');
+    expect(stringifySearch({ tags: ['a&b', 'c d'] })).toBe('?tags=a%26b,c+d');
   });
 
-  it('does not match other paths', () => {
-    expect(matchPath('/i/:imageId', '/i')).toBeNull();
-    expect(matchPath('/i/:imageId', '/i/1/2')).toBeNull();
-    expect(matchPath('/me', '/upload')).toBeNull();
-    expect(matchPath('/u/:username', '/u/%E0%A4%A')).toBeNull();
+  it('reads every value as the string it is (no JSON: `?q=123` stays text)', () => {
+    expect(parseSearch('?q=123&tags=sunset,coast')).toEqual({ q: '123', tags: 'sunset,coast' });
+    expect(parseSearch('?next=%2Fi%2F42%3Fx%3D1&expired')).toEqual({ next: '/i/42?x=1', expired: '' });
+    expect(parseSearch('?sort=popular&sort=latest')).toEqual({ sort: 'popular' });
+    expect(parseSearch('')).toEqual({});
+  });
+
+  it('normalises a search so equal searches have equal URLs', () => {
+    const read = (search: string) => stringifySearch({ ...readSearchParams(parseSearch(search)) });
+    expect(read('?tags=Sunset,%20coast,sunset&sort=relevance&orientation=sideways')).toBe('?tags=sunset,coast');
+    expect(read('?sort=newest&q=%20boats%20&colors=red')).toBe('?q=boats&colors=red&sort=newest');
+    expect(readSearchParams(parseSearch('?q=123'))).toMatchObject({ q: '123', tags: [], colors: [] });
+    // The router validates search it has validated before: reading twice changes nothing.
+    const once = readSearchParams(parseSearch('?q=boats&tags=sunset,coast&colors=red&orientation=square&sort=newest'));
+    expect(readSearchParams({ ...once })).toEqual(once);
+  });
+
+  it('reads the feed and sign-in pages’ parameters, ignoring what they do not know', () => {
+    expect(readFeedSearch(parseSearch('?sort=popular'))).toEqual({ sort: 'popular' });
+    expect(readFeedSearch(parseSearch('?sort=oldest'))).toEqual({ sort: undefined });
+    expect(readSignInSearch(parseSearch('?next=%2Fme&expired=1'))).toEqual({ next: '/me', expired: '1' });
+    expect(readSignInSearch(parseSearch('?other=1'))).toEqual({ next: undefined, expired: undefined });
   });
 });
 
@@ -23,6 +45,6 @@ describe('safeNextPath', () => {
   });
 
   it('refuses anything that could leave the site', () => {
-    for (const next of [null, '', 'https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) expect(safeNextPath(next)).toBe('/');
+    for (const next of [null, undefined, '', 'https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) expect(safeNextPath(next)).toBe('/');
   });
 });

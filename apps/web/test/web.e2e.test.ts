@@ -199,6 +199,79 @@ describe('the web app', () => {
     await context.close();
   }, 120_000);
 
+  it('a like on the image page shows in the feed on the way back (no reload, scroll kept); unliking puts it back', async () => {
+    const { context, page, errors } = await openPage();
+    await apiClient(gateway.url).signUp('katherine', PASSWORD);
+    await page.goto(`${gateway.url}/signin`);
+    await page.getByLabel('Email or username').fill('katherine');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.waitForURL(`${gateway.url}/`);
+    await expect.poll(() => tiles(page).count()).toBe(PAGE_SIZE);
+    // A reload would forget this.
+    await page.evaluate(() => Object.assign(window, { glimpseNotReloaded: true }));
+
+    const tile = tiles(page).nth(14);
+    await tile.scrollIntoViewIfNeeded();
+    const title = (await tile.getByRole('img').getAttribute('alt'))!;
+    const tileOf = () => page.locator('ul.grid > li.tile', { has: page.getByRole('img', { name: title, exact: true }) });
+    const countInFeed = async () => Number((await tileOf().locator('.tile-meta').textContent())?.match(/♥ (\d+)$/)?.[1]);
+    const before = await countInFeed();
+    const scrolledTo = await page.evaluate(() => window.scrollY);
+    expect(scrolledTo).toBeGreaterThan(100);
+
+    const like = page.locator('button.like-button');
+    const openAndToggle = async (pressedBefore: string, countAfter: number) => {
+      await tileOf().getByRole('link').click();
+      await page.getByRole('heading', { name: title }).waitFor();
+      await expect.poll(() => like.getAttribute('aria-pressed')).toBe(pressedBefore);
+      await like.click();
+      await expect.poll(() => like.locator('.like-count').textContent()).toBe(String(countAfter));
+      await page.goBack();
+      await page.waitForURL(`${gateway.url}/`);
+    };
+
+    await openAndToggle('false', before + 1);
+    await expect.poll(countInFeed).toBe(before + 1);
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(scrolledTo);
+    expect(await tileOf().isVisible()).toBe(true);
+
+    await openAndToggle('true', before);
+    await expect.poll(countInFeed).toBe(before);
+    expect(await page.evaluate(() => (window as unknown as { glimpseNotReloaded?: boolean }).glimpseNotReloaded)).toBe(true);
+
+    // The server agrees: a fresh load shows the count as it ended.
+    await page.reload();
+    await expect.poll(() => tiles(page).count()).toBe(PAGE_SIZE);
+    expect(await countInFeed()).toBe(before);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('opens deep links to every kind of page, and says "Not found" for addresses that lead nowhere', async () => {
+    const { context, page, errors } = await openPage();
+    await page.goto(`${gateway.url}/u/Seeder/`);
+    await page.getByRole('heading', { name: '@seeder' }).waitFor();
+    await tiles(page).first().waitFor();
+    const firstTitle = (await tiles(page).first().getByRole('img').getAttribute('alt'))!;
+    const imageId = (await tiles(page).first().getByRole('link').getAttribute('href'))!.replace('/i/', '');
+    await page.goto(`${gateway.url}/i/${imageId}`);
+    await page.getByRole('heading', { name: firstTitle }).waitFor();
+    await page.goto(`${gateway.url}/search?tags=seed&sort=newest`);
+    await page.getByRole('heading', { name: '#seed' }).waitFor();
+    expect(page.url()).toBe(`${gateway.url}/search?tags=seed&sort=newest`);
+    expect(await page.getByLabel('Sort').inputValue()).toBe('newest');
+    await page.goto(`${gateway.url}/?sort=popular`);
+    expect(await page.getByRole('link', { name: 'Popular' }).getAttribute('aria-current')).toBe('page');
+    for (const nowhere of ['/nowhere', '/i/not-an-image', '/i/00000000-0000-4000-8000-000000000000', '/me/too']) {
+      await page.goto(`${gateway.url}${nowhere}`);
+      await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('shows the server’s reason for a refused file and still uploads the others', async () => {
     const { context, page, errors } = await openPage();
     const notAnImage = join(filesDir, 'notes.jpg');

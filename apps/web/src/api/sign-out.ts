@@ -1,5 +1,5 @@
-import { forgetPagedLists } from '../feed/paged-list';
 import { uploadQueue } from '../uploads/upload-queue';
+import { queryClient } from './queries';
 import { session } from './session';
 import { auth } from './trpc';
 
@@ -8,13 +8,13 @@ export async function signOut() {
   const refreshToken = session.current()?.refreshToken;
   session.clear();
   uploadQueue.clear();
-  forgetPagedLists();
+  void queryClient.resetQueries();
   if (refreshToken) await auth.logout.mutate({ refreshToken }).catch(() => undefined);
 }
 
 /** After signing in or up: start fresh (feeds may now include the user's own non-public images). */
 export function startSession(next: Parameters<typeof session.start>[0]) {
   uploadQueue.clear();
-  forgetPagedLists();
   session.start(next);
+  void queryClient.resetQueries();
 }

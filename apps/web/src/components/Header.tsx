@@ -1,12 +1,12 @@
-import { useSession } from '../api/use-session';
+import { Link, useNavigate, type LinkProps } from '@tanstack/react-router';
 import { signOut } from '../api/sign-out';
-import { Link, navigate, useLocation } from '../router/router';
+import { useSession } from '../api/use-session';
 import { SearchBox } from './SearchBox';
 
-function NavLink({ to, children }: { to: string; children: string }) {
-  const { pathname } = useLocation();
+/** Marked as the current page (`aria-current`) on its own path only, whatever the query string. */
+function NavLink({ children, ...link }: LinkProps & { children: string }) {
   return (
-    <Link to={to} className="nav-link" aria-current={pathname === to ? 'page' : undefined}>
+    <Link {...link} className="nav-link" activeOptions={{ exact: true, includeSearch: false }}>
       {children}
     </Link>
   );
@@ -14,9 +14,10 @@ function NavLink({ to, children }: { to: string; children: string }) {
 
 export function Header() {
   const current = useSession();
+  const navigate = useNavigate();
   return (
     <header className="site-header">
-      <Link to="/" className="brand" aria-label="Glimpse home">
+      <Link to="/" className="brand" aria-label="Glimpse home" activeOptions={{ exact: true, includeSearch: false }}>
         <span className="brand-mark" aria-hidden="true" />
         Glimpse
       </Link>
@@ -27,13 +28,14 @@ export function Header() {
           <>
             <NavLink to="/upload">Upload</NavLink>
             <NavLink to="/me">My uploads</NavLink>
-            <NavLink to={`/u/${current.user.username}`}>{`@${current.user.username}`}</NavLink>
+            <NavLink to="/u/$username" params={{ username: current.user.username }}>{`@${current.user.username}`}</NavLink>
             <button
               type="button"
               className="button-quiet"
-              onClick={() => {
-                navigate('/');
-                void signOut();
+              onClick={async () => {
+                // Leave a page for signed-in users before the session goes, so it does not ask to sign in.
+                await navigate({ to: '/' });
+                await signOut();
               }}
             >
               Sign out
@@ -42,7 +44,7 @@ export function Header() {
         ) : (
           <>
             <NavLink to="/signin">Sign in</NavLink>
-            <Link to="/signup" className="button">
+            <Link to="/signup" className="button" activeOptions={{ exact: true, includeSearch: false }}>
               Sign up
             </Link>
           </>

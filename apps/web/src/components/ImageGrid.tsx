@@ -1,5 +1,5 @@
 import type { ImageCard } from '@glimpse/images';
-import type { PagedListHandle } from '../feed/paged-list';
+import type { ListView } from '../feed/list-view';
 import { ImageTile } from './ImageTile';
 import { InfiniteScroll } from './InfiniteScroll';
 import { Notice } from './Notice';
@@ -8,7 +8,7 @@ import { Notice } from './Notice';
 const EAGER_TILES = 8;
 
 /** A justified grid (rows of equal height, each image at its own aspect ratio) with infinite scroll. */
-export function ImageGrid({ list, empty }: { list: PagedListHandle<ImageCard>; empty: string }) {
+export function ImageGrid({ list, empty }: { list: ListView<ImageCard>; empty: string }) {
   return (
     <>
       {list.items.length > 0 && (
@@ -19,7 +19,7 @@ export function ImageGrid({ list, empty }: { list: PagedListHandle<ImageCard>; e
         </ul>
       )}
       {list.items.length === 0 && !list.loading && !list.problem && !list.hasMore && <p className="empty">{empty}</p>}
-      {list.problem && <Notice tone="error" message={list.problem.message} onRetry={list.loadMore} />}
+      {list.problem && <Notice tone="error" message={list.problem.message} onRetry={list.retry} />}
       {!list.problem && <InfiniteScroll hasMore={list.hasMore} loading={list.loading} onLoadMore={list.loadMore} />}
     </>
   );

@@ -1,8 +1,8 @@
 import type { SearchOutputs } from '@glimpse/search';
-import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { search } from '../api/trpc';
-import { navigate, useLocation } from '../router/router';
-import { readSearchParams, searchHref } from '../search/search-params';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useNavigate, useRouterState, type NavigateOptions } from '@tanstack/react-router';
+import { useEffect, useId, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { trpc } from '../api/queries';
 
 /** Wait this long after the last keystroke before asking for completions. */
 const SUGGEST_DELAY_MS = 150;
@@ -12,13 +12,23 @@ interface Option {
   id: string;
   label: string;
   count: number;
-  href: string;
+  to: NavigateOptions;
 }
 
-const toOptions = (suggestions: Suggestions): Option[] => [
-  ...suggestions.tags.map(({ tag, count }) => ({ id: `tag-${tag}`, label: `#${tag}`, count, href: searchHref({ tags: [tag] }) })),
-  ...suggestions.users.map(({ username, count }) => ({ id: `user-${username}`, label: `@${username}`, count, href: `/u/${username}` })),
+const toOptions = (suggestions: Suggestions | undefined): Option[] => [
+  ...(suggestions?.tags ?? []).map(({ tag, count }): Option => ({ id: `tag-${tag}`, label: `#${tag}`, count, to: { to: '/search', search: { tags: [tag] } } })),
+  ...(suggestions?.users ?? []).map(({ username, count }): Option => ({ id: `user-${username}`, label: `@${username}`, count, to: { to: '/u/$username', params: { username } } })),
 ];
+
+/** `value`, once it has stopped changing for `delayMs`. */
+function useSettled<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
 
 /**
  * The header's search box: a combobox whose listbox offers tags and users as you type
@@ -26,10 +36,9 @@ const toOptions = (suggestions: Suggestions): Option[] => [
  */
 export function SearchBox() {
   const id = useId();
-  const { pathname, searchParams } = useLocation();
-  const urlQuery = pathname === '/search' ? readSearchParams(searchParams).q : '';
+  const navigate = useNavigate();
+  const urlQuery = useRouterState({ select: (state) => (state.location.pathname === '/search' ? (state.location.search.q ?? '') : '') });
   const [text, setText] = useState(urlQuery);
-  const [options, setOptions] = useState<Option[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
 
@@ -37,39 +46,31 @@ export function SearchBox() {
   useEffect(() => setText(urlQuery), [urlQuery]);
 
   const prefix = text.trim();
-  useEffect(() => {
-    if (!prefix) return setOptions([]);
-    let live = true;
-    const timer = setTimeout(() => {
-      search.suggest.query({ prefix }).then(
-        (suggestions) => {
-          if (!live) return;
-          setOptions(toOptions(suggestions));
-          setActive(-1);
-        },
-        () => live && setOptions([]),
-      );
-    }, SUGGEST_DELAY_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [prefix]);
+  const asked = useSettled(prefix, SUGGEST_DELAY_MS);
+  const suggestions = useQuery({
+    ...trpc.search.suggest.queryOptions({ prefix: asked }),
+    enabled: asked !== '',
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+  const options = useMemo(() => (prefix && !suggestions.isError ? toOptions(suggestions.data) : []), [prefix, suggestions.data, suggestions.isError]);
+  // New completions: nothing is picked yet.
+  useEffect(() => setActive(-1), [suggestions.data]);
 
   const expanded = open && prefix !== '' && options.length > 0;
   /** Picking a tag or user leaves the box empty; searching words keeps them. */
-  const go = (href: string, words = '') => {
+  const go = (to: NavigateOptions, words = '') => {
     setText(words);
     setOpen(false);
     setActive(-1);
-    navigate(href);
+    void navigate(to);
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const picked = expanded ? options[active] : undefined;
-    if (picked) return go(picked.href);
-    if (prefix) go(searchHref({ q: prefix }), prefix);
+    if (picked) return go(picked.to);
+    if (prefix) go({ to: '/search', search: { q: prefix } }, prefix);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
@@ -121,7 +122,7 @@ export function SearchBox() {
             // Keep the focus in the input; pick on mousedown before blur closes the list.
             onMouseDown={(event) => {
               event.preventDefault();
-              go(option.href);
+              go(option.to);
             }}
           >
             <span>{option.label}</span>

@@ -1,10 +1,10 @@
-import { upload } from '../api/trpc';
-import { useQuery } from '../api/use-query';
+import { useQuery } from '@tanstack/react-query';
+import { trpc } from '../api/queries';
 
-/** "3.2 GB of 10 GB used · 12 of 300 uploads this hour", refreshed when `refreshKey` changes. */
-export function StorageQuota({ refreshKey = '' }: { refreshKey?: string }) {
-  const quota = useQuery(`quota:${refreshKey}`, () => upload.quota.query());
-  if (quota.status !== 'done') return null;
+/** "3.2 GB of 10 GB used · 12 of 300 uploads this hour"; fetched again as uploads finish (they invalidate it). */
+export function StorageQuota() {
+  const quota = useQuery(trpc.upload.quota.queryOptions());
+  if (quota.status !== 'success') return null;
   const { summary, usedBytes, quotaBytes, uploadsThisHour, uploadsPerHour } = quota.data;
   const share = Math.min(1, usedBytes / quotaBytes);
   return (

@@ -1,18 +1,21 @@
 import type { UploadState, Visibility } from '@glimpse/images';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { describeProblem, generalProblem, problemFor, type Problem } from '../api/errors';
-import { upload } from '../api/trpc';
+import { describeProblem, generalProblem, problemFor } from '../api/errors';
+import { trpc } from '../api/queries';
+import { invalidateImageLists } from '../feed/image-cache';
+import { replaceInMyUploads } from '../uploads/upload-status';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
 import { VisibilitySelect } from '../components/VisibilitySelect';
 
 interface EditUploadFormProps {
   item: UploadState;
-  onSaved: (next: UploadState) => void;
-  onCancel: () => void;
+  /** Saved or cancelled. */
+  onDone: () => void;
 }
 
-export function EditUploadForm({ item, onSaved, onCancel }: EditUploadFormProps) {
+export function EditUploadForm({ item, onDone }: EditUploadFormProps) {
   const [title, setTitle] = useState(item.title);
   const [description, setDescription] = useState(item.description);
   const [visibility, setVisibility] = useState<Visibility>(item.visibility);
@@ -22,19 +25,23 @@ export function EditUploadForm({ item, onSaved, onCancel }: EditUploadFormProps)
       .map((tag) => tag.tag)
       .join(', '),
   );
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saving, setSaving] = useState(false);
+  const queryClient = useQueryClient();
+  const save = useMutation(
+    trpc.upload.update.mutationOptions({
+      onSuccess: (next) => {
+        replaceInMyUploads(queryClient, next);
+        onDone();
+        // Title, visibility and tags show in feeds, search and the image page too.
+        return invalidateImageLists(queryClient);
+      },
+    }),
+  );
+  const problem = save.error ? describeProblem(save.error) : null;
+  const saving = save.isPending;
 
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setSaving(true);
-    setProblem(null);
-    try {
-      onSaved(await upload.update.mutate({ imageId: item.id, title, description, visibility, tags }));
-    } catch (error) {
-      setProblem(describeProblem(error));
-      setSaving(false);
-    }
+    save.mutate({ imageId: item.id, title, description, visibility, tags });
   };
 
   const general = generalProblem(problem, ['title', 'description', 'visibility', 'tags']);
@@ -53,7 +60,7 @@ export function EditUploadForm({ item, onSaved, onCancel }: EditUploadFormProps)
         <button type="submit" className="button" disabled={saving}>
           {saving ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" className="button-quiet" onClick={onCancel}>
+        <button type="button" className="button-quiet" onClick={onDone}>
           Cancel
         </button>
       </div>

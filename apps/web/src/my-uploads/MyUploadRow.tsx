@@ -1,32 +1,25 @@
 import type { UploadState } from '@glimpse/images';
-import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
 import { describeProblem } from '../api/errors';
-import { upload } from '../api/trpc';
+import { trpc } from '../api/queries';
 import { StatusBadge } from '../components/StatusBadge';
 import { placeholderUrl } from '../components/placeholder';
-import { Link } from '../router/router';
+import { invalidateImageLists } from '../feed/image-cache';
+import { isStillWorking, removeFromMyUploads, replaceInMyUploads, uploadStatusOptions } from '../uploads/upload-status';
 import { EditUploadForm } from './EditUploadForm';
 
-interface MyUploadRowProps {
-  item: UploadState;
-  onChange: (next: UploadState) => void;
-  onDeleted: () => void;
-}
-
-const STILL_WORKING = new Set<UploadState['status']>(['pending', 'processing']);
-
-/** While the processor works on it, check back now and then so the badge turns by itself. */
-function useFollowStatus(item: UploadState, onChange: (next: UploadState) => void) {
-  const latestOnChange = useRef(onChange);
-  latestOnChange.current = onChange;
+/** While the processor works on it, follow its status so the badge turns by itself. */
+function useFollowStatus(item: UploadState) {
+  const queryClient = useQueryClient();
+  const working = isStillWorking(item.status);
+  const { data } = useQuery({ ...uploadStatusOptions(item.id), enabled: working });
   useEffect(() => {
-    if (!STILL_WORKING.has(item.status)) return;
-    // Each answer is a new `item`, which schedules the next check.
-    const timer = setTimeout(() => {
-      upload.status.query({ imageId: item.id }).then((next) => latestOnChange.current(next), () => undefined);
-    }, 2_000);
-    return () => clearTimeout(timer);
-  }, [item]);
+    if (!working || !data || data.status === item.status) return;
+    replaceInMyUploads(queryClient, data);
+    if (!isStillWorking(data.status)) void invalidateImageLists(queryClient);
+  }, [data]);
 }
 
 function Thumbnail({ item }: { item: UploadState }) {
@@ -45,24 +38,25 @@ function Thumbnail({ item }: { item: UploadState }) {
   );
 }
 
-export function MyUploadRow({ item, onChange, onDeleted }: MyUploadRowProps) {
+export function MyUploadRow({ item }: { item: UploadState }) {
   const [editing, setEditing] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState(false);
-  useFollowStatus(item, onChange);
+  const queryClient = useQueryClient();
+  useFollowStatus(item);
+  const deletion = useMutation(
+    trpc.upload.delete.mutationOptions({
+      onSuccess: () => {
+        removeFromMyUploads(queryClient, item.id);
+        queryClient.removeQueries(trpc.feed.image.queryFilter({ imageId: item.id }));
+        return invalidateImageLists(queryClient);
+      },
+    }),
+  );
 
-  const remove = async () => {
-    if (!window.confirm(`Delete "${item.title || 'this photo'}" for good? This cannot be undone.`)) return;
-    setDeleting(true);
-    setProblem(null);
-    try {
-      await upload.delete.mutate({ imageId: item.id });
-      onDeleted();
-    } catch (error) {
-      setProblem(describeProblem(error).message);
-      setDeleting(false);
-    }
+  const remove = () => {
+    if (window.confirm(`Delete "${item.title || 'this photo'}" for good? This cannot be undone.`)) deletion.mutate({ imageId: item.id });
   };
+  const deleting = deletion.isPending || deletion.isSuccess;
+  const problem = deletion.error ? describeProblem(deletion.error).message : null;
 
   const title = item.title || 'Untitled';
   return (
@@ -70,21 +64,20 @@ export function MyUploadRow({ item, onChange, onDeleted }: MyUploadRowProps) {
       <Thumbnail item={item} />
       <div className="mine-body">
         <div className="mine-heading">
-          {item.status === 'ready' ? <Link to={`/i/${item.id}`}>{title}</Link> : <span>{title}</span>}
+          {item.status === 'ready' ? (
+            <Link to="/i/$imageId" params={{ imageId: item.id }}>
+              {title}
+            </Link>
+          ) : (
+            <span>{title}</span>
+          )}
           <StatusBadge status={item.status} />
           {item.visibility !== 'public' && <StatusBadge status={item.visibility} />}
         </div>
         {item.failureReason && <p className="field-error">{item.failureReason}</p>}
         {item.tags.length > 0 && <p className="mine-tags">{item.tags.map((tag) => `#${tag.tag}`).join(' ')}</p>}
         {editing && (
-          <EditUploadForm
-            item={item}
-            onSaved={(next) => {
-              onChange(next);
-              setEditing(false);
-            }}
-            onCancel={() => setEditing(false)}
-          />
+<EditUploadForm item={item} onDone={() => setEditing(false)} />
         )}
         {problem && (
           <p className="field-error" role="alert">

@@ -1,14 +1,15 @@
 import type { FeedOutputs } from '@glimpse/feed';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useEffect } from 'react';
+import { describeProblem } from '../api/errors';
+import { trpc } from '../api/queries';
 import { feed } from '../api/trpc';
-import { useQuery } from '../api/use-query';
 import { ImageTile } from '../components/ImageTile';
 import { LikeButton } from '../components/LikeButton';
 import { Notice } from '../components/Notice';
 import { altText, ProgressiveImage } from '../components/ProgressiveImage';
 import { StatusBadge } from '../components/StatusBadge';
-import { Link } from '../router/router';
-import { searchHref } from '../search/search-params';
 import { NotFoundPage } from './NotFoundPage';
 
 type ImageDetail = FeedOutputs['image'];
@@ -17,20 +18,21 @@ type ImageDetail = FeedOutputs['image'];
 const viewed = new Set<string>();
 
 export function ImagePage({ imageId }: { imageId: string }) {
-  const detail = useQuery(`image:${imageId}`, () => feed.image.query({ imageId }));
+  const detail = useQuery(trpc.feed.image.queryOptions({ imageId }));
 
   useEffect(() => {
-    if (detail.status !== 'done' || viewed.has(imageId)) return;
+    if (detail.status !== 'success' || viewed.has(imageId)) return;
     viewed.add(imageId);
     feed.view.mutate({ imageId }).catch(() => viewed.delete(imageId));
   }, [detail.status, imageId]);
 
-  if (detail.status === 'loading') return <section className="page image-page" aria-busy="true" />;
+  if (detail.status === 'pending') return <section className="page image-page" aria-busy="true" />;
   if (detail.status === 'error') {
-    if (detail.problem.code === 'NOT_FOUND' || detail.problem.code === 'BAD_REQUEST') return <NotFoundPage message={detail.problem.message} />;
+    const problem = describeProblem(detail.error);
+    if (problem.code === 'NOT_FOUND' || problem.code === 'BAD_REQUEST') return <NotFoundPage message={problem.message} />;
     return (
       <section className="page">
-        <Notice tone="error" message={detail.problem.message} onRetry={detail.reload} />
+        <Notice tone="error" message={problem.message} onRetry={() => void detail.refetch()} />
       </section>
     );
   }
@@ -57,7 +59,11 @@ function ImageView({ image }: { image: ImageDetail }) {
           <div>
             <h1>{image.title || 'Untitled'}</h1>
             <p className="image-byline">
-              by <Link to={`/u/${image.owner.username}`}>@{image.owner.username}</Link> ·{' '}
+              by{' '}
+              <Link to="/u/$username" params={{ username: image.owner.username }}>
+                @{image.owner.username}
+              </Link>{' '}
+              ·{' '}
               <time dateTime={image.createdAt}>{new Date(image.createdAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}</time> · {image.viewCount}{' '}
               {image.viewCount === 1 ? 'view' : 'views'}
               {image.visibility !== 'public' && (
@@ -68,14 +74,14 @@ function ImageView({ image }: { image: ImageDetail }) {
               )}
             </p>
           </div>
-          <LikeButton key={image.id} imageId={image.id} liked={image.likedByViewer} count={image.likeCount} />
+          <LikeButton imageId={image.id} liked={image.likedByViewer} count={image.likeCount} />
         </div>
         {image.description && <p className="image-description">{image.description}</p>}
         {image.tags.length > 0 && (
           <ul className="tags" aria-label="Tags">
             {userTags.map((tag) => (
               <li key={`user:${tag.tag}`}>
-                <Link to={searchHref({ tags: [tag.tag] })} className="tag">
+                <Link to="/search" search={{ tags: [tag.tag] }} className="tag">
                   #{tag.tag}
                 </Link>
               </li>
@@ -83,7 +89,8 @@ function ImageView({ image }: { image: ImageDetail }) {
             {machineTags.map((tag) => (
               <li key={`machine:${tag.tag}`}>
                 <Link
-                  to={searchHref({ tags: [tag.tag] })}
+                  to="/search"
+                  search={{ tags: [tag.tag] }}
                   className="tag tag-machine"
                   title={tag.confidence === null ? undefined : `Detected (${Math.round(tag.confidence * 100)}% sure)`}
                 >
@@ -106,8 +113,8 @@ function ImageView({ image }: { image: ImageDetail }) {
 
 /** More like this one, from the recommender; nothing is shown when it has no suggestions. */
 function SimilarImages({ imageId }: { imageId: string }) {
-  const similar = useQuery(`similar:${imageId}`, () => feed.similar.query({ imageId }));
-  if (similar.status !== 'done' || similar.data.items.length === 0) return null;
+  const similar = useQuery(trpc.feed.similar.queryOptions({ imageId }));
+  if (similar.status !== 'success' || similar.data.items.length === 0) return null;
   return (
     <section className="similar" aria-labelledby="similar-heading">
       <h2 id="similar-heading">Similar photos</h2>

@@ -1,10 +1,10 @@
-import type { UploadState } from '@glimpse/images';
-import { upload } from '../api/trpc';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { trpc } from '../api/queries';
 import { InfiniteScroll } from '../components/InfiniteScroll';
 import { Notice } from '../components/Notice';
-import { usePagedList } from '../feed/paged-list';
+import { nextCursor, useListView } from '../feed/list-view';
 import { MyUploadRow } from '../my-uploads/MyUploadRow';
-import { Link } from '../router/router';
 import { RequireSignIn } from './RequireSignIn';
 
 export function MyUploadsPage() {
@@ -16,7 +16,7 @@ export function MyUploadsPage() {
 }
 
 function MyUploads() {
-  const list = usePagedList<UploadState>('mine', (cursor) => upload.mine.query({ cursor }));
+  const list = useListView(useInfiniteQuery(trpc.upload.mine.infiniteQueryOptions({}, { getNextPageParam: nextCursor })), (page) => page.items);
   return (
     <section className="page page-narrow">
       <div className="page-heading">
@@ -28,7 +28,7 @@ function MyUploads() {
       {list.items.length > 0 && (
         <ul className="mine-list" aria-label="My uploads">
           {list.items.map((item) => (
-            <MyUploadRow key={item.id} item={item} onChange={(next) => list.update(item.id, () => next)} onDeleted={() => list.remove(item.id)} />
+            <MyUploadRow key={item.id} item={item} />
           ))}
         </ul>
       )}
@@ -37,7 +37,7 @@ function MyUploads() {
           Nothing here yet. <Link to="/upload">Upload your first photos</Link>.
         </p>
       )}
-      {list.problem && <Notice tone="error" message={list.problem.message} onRetry={list.loadMore} />}
+      {list.problem && <Notice tone="error" message={list.problem.message} onRetry={list.retry} />}
       {!list.problem && <InfiniteScroll hasMore={list.hasMore} loading={list.loading} onLoadMore={list.loadMore} />}
     </section>
   );

@@ -1,4 +1,4 @@
-import { Link } from '../router/router';
+import { Link } from '@tanstack/react-router';
 
 export function NotFoundPage({ message = 'There is nothing at this address.' }: { message?: string }) {
   return (

@@ -1,36 +1,28 @@
-import type { ImageCard } from '@glimpse/images';
-import type { SearchOutputs } from '@glimpse/search';
-import { useSyncExternalStore } from 'react';
-import { search } from '../api/trpc';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { trpc } from '../api/queries';
 import { ImageGrid } from '../components/ImageGrid';
-import { usePagedList } from '../feed/paged-list';
-import { navigate, useLocation } from '../router/router';
-import { ORIENTATIONS, readSearchParams, searchHref, SORTS, toggle, type SearchParams, type SearchSort } from '../search/search-params';
+import { nextCursor, useListView } from '../feed/list-view';
+import { ORIENTATIONS, SORTS, toggle, type SearchParams, type SearchSort } from '../search/search-params';
 
-type Summary = Pick<SearchOutputs['images'], 'found' | 'facets'>;
+export function SearchPage({ params }: { params: SearchParams }) {
+  const navigate = useNavigate();
+  const sort: SearchSort = params.sort ?? 'relevance';
+  const tags = params.tags ?? [];
+  const colors = params.colors ?? [];
+  const query = useInfiniteQuery(
+    trpc.search.images.infiniteQueryOptions(
+      { q: params.q, tags, colors, orientation: params.orientation, sort },
+      // While a changed search loads, the previous results (and their facets) stay on screen.
+      { getNextPageParam: nextCursor, placeholderData: keepPreviousData },
+    ),
+  );
+  const list = useListView(query, (page) => page.hits);
+  // How many matched and the facet counts come with every page; the first page's are shown.
+  const summary = query.data?.pages[0];
+  const change = (patch: Partial<SearchParams>) => void navigate({ from: '/search', to: '/search', search: (previous) => ({ ...previous, ...patch }) });
 
-/** How many matched and the facet counts of each search, beside its (cached) list of hits. */
-const summaries = new Map<string, Summary>();
-const listeners = new Set<() => void>();
-const subscribe = (listener: () => void) => {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-};
-
-export function SearchPage() {
-  const { searchParams } = useLocation();
-  const params = readSearchParams(searchParams);
-  const key = searchHref(params);
-  const list = usePagedList<ImageCard>(`search:${key}`, async (cursor) => {
-    const page = await search.images.query({ ...params, q: params.q || undefined, cursor });
-    summaries.set(key, { found: page.found, facets: page.facets });
-    listeners.forEach((listener) => listener());
-    return { items: page.hits, nextCursor: page.nextCursor };
-  });
-  const summary = useSyncExternalStore(subscribe, () => summaries.get(key));
-  const change = (patch: Partial<SearchParams>) => navigate(searchHref({ ...params, ...patch }));
-
-  const heading = params.q ? `“${params.q}”` : params.tags.length ? params.tags.map((tag) => `#${tag}`).join(' ') : 'All photos';
+  const heading = params.q ? `“${params.q}”` : tags.length ? tags.map((tag) => `#${tag}`).join(' ') : 'All photos';
   return (
     <section className="page search-page">
       <div className="page-heading">
@@ -42,7 +34,7 @@ export function SearchPage() {
         </div>
         <label className="field-inline search-sort">
           <span className="field-label">Sort</span>
-          <select value={params.sort} onChange={(event) => change({ sort: event.target.value as SearchSort })}>
+          <select value={sort} onChange={(event) => change({ sort: event.target.value === 'relevance' ? undefined : (event.target.value as SearchParams['sort']) })}>
             {SORTS.map((option) => (
               <option key={option.id} value={option.id}>
                 {option.label}
@@ -52,20 +44,8 @@ export function SearchPage() {
         </label>
       </div>
       <div className="facets">
-        <FacetGroup
-          label="Tags"
-          values={mergeSelected(summary?.facets.tags, params.tags)}
-          selected={params.tags}
-          format={(value) => `#${value}`}
-          onToggle={(value) => change({ tags: toggle(params.tags, value) })}
-        />
-        <FacetGroup
-          label="Colours"
-          values={mergeSelected(summary?.facets.colors, params.colors)}
-          selected={params.colors}
-          swatch
-          onToggle={(value) => change({ colors: toggle(params.colors, value) })}
-        />
+        <FacetGroup label="Tags" values={mergeSelected(summary?.facets.tags, tags)} selected={tags} format={(value) => `#${value}`} onToggle={(value) => change({ tags: toggle(tags, value) })} />
+        <FacetGroup label="Colours" values={mergeSelected(summary?.facets.colors, colors)} selected={colors} swatch onToggle={(value) => change({ colors: toggle(colors, value) })} />
         <FacetGroup
           label="Orientation"
           values={mergeSelected(

@@ -1,36 +1,40 @@
+import { useMutation } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { describeProblem, generalProblem, problemFor, type Problem } from '../api/errors';
+import { describeProblem, generalProblem, problemFor } from '../api/errors';
+import { trpc } from '../api/queries';
 import { startSession } from '../api/sign-out';
-import { auth } from '../api/trpc';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
-import { Link, navigate, safeNextPath, useLocation } from '../router/router';
+import { safeNextPath, type SignInSearch } from '../router/paths';
 
-export function SignInPage() {
-  const { searchParams } = useLocation();
+export function SignInPage({ search }: { search: SignInSearch }) {
+  const navigate = useNavigate();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const onSubmit = async (event: FormEvent) => {
+  const submit = useMutation(
+    trpc.auth.login.mutationOptions({
+      onSuccess: async (started) => {
+        startSession(started);
+        await navigate({ href: safeNextPath(search.next), replace: true });
+      },
+    }),
+  );
+  const problem = submit.error ? describeProblem(submit.error) : null;
+  // Still busy while the next page opens after success.
+  const busy = submit.isPending || submit.isSuccess;
+
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      startSession(await auth.login.mutate({ login, password }));
-      navigate(safeNextPath(searchParams.get('next')), { replace: true });
-    } catch (error) {
-      setProblem(describeProblem(error));
-      setBusy(false);
-    }
+    submit.mutate({ login, password });
   };
 
   const general = generalProblem(problem, ['login', 'password']);
   return (
     <section className="page page-auth">
       <h1>Sign in</h1>
-      {searchParams.has('expired') && <Notice message="Your session has ended. Sign in again to carry on." />}
+      {search.expired !== undefined && <Notice message="Your session has ended. Sign in again to carry on." />}
       <form className="auth-form" onSubmit={onSubmit} noValidate>
         {general && <Notice tone="error" message={general} />}
         <TextField label="Email or username" name="login" autoComplete="username" required value={login} onChange={(event) => setLogin(event.target.value)} error={problemFor(problem, 'login')} />
@@ -40,7 +44,7 @@ export function SignInPage() {
         </button>
       </form>
       <p className="auth-switch">
-        New here? <Link to={`/signup${location.search}`}>Create an account</Link>
+        New here? <Link to="/signup" search={{ next: search.next }}>Create an account</Link>
       </p>
     </section>
   );

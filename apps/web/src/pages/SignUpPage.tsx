@@ -1,30 +1,34 @@
+import { useMutation } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { describeProblem, generalProblem, problemFor, type Problem } from '../api/errors';
+import { describeProblem, generalProblem, problemFor } from '../api/errors';
+import { trpc } from '../api/queries';
 import { startSession } from '../api/sign-out';
-import { auth } from '../api/trpc';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
-import { Link, navigate, safeNextPath, useLocation } from '../router/router';
+import { safeNextPath, type SignInSearch } from '../router/paths';
 
 const FIELDS = ['email', 'username', 'password'] as const;
 
-export function SignUpPage() {
-  const { searchParams } = useLocation();
+export function SignUpPage({ search }: { search: SignInSearch }) {
+  const navigate = useNavigate();
   const [values, setValues] = useState({ email: '', username: '', password: '' });
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
 
-  const onSubmit = async (event: FormEvent) => {
+  const submit = useMutation(
+    trpc.auth.signup.mutationOptions({
+      onSuccess: async (started) => {
+        startSession(started);
+        await navigate({ href: safeNextPath(search.next), replace: true });
+      },
+    }),
+  );
+  const problem = submit.error ? describeProblem(submit.error) : null;
+  // Still busy while the next page opens after success.
+  const busy = submit.isPending || submit.isSuccess;
+
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      startSession(await auth.signup.mutate(values));
-      navigate(safeNextPath(searchParams.get('next')), { replace: true });
-    } catch (error) {
-      setProblem(describeProblem(error));
-      setBusy(false);
-    }
+    submit.mutate(values);
   };
 
   const bind = (field: (typeof FIELDS)[number]) => ({
@@ -48,7 +52,7 @@ export function SignUpPage() {
         </button>
       </form>
       <p className="auth-switch">
-        Already have an account? <Link to={`/signin${location.search}`}>Sign in</Link>
+        Already have an account? <Link to="/signin" search={{ next: search.next }}>Sign in</Link>
       </p>
     </section>
   );

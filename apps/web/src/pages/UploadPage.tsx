@@ -33,7 +33,7 @@ function UploadForm() {
   return (
     <section className="page page-narrow">
       <h1>Upload photos</h1>
-      <StorageQuota refreshKey={String(finished)} />
+      <StorageQuota />
       <form className="upload-form" onSubmit={onSubmit}>
         <DropZone onFiles={(files) => uploadQueue.addFiles(files)} />
         <fieldset className="shared-fields">

@@ -1,10 +1,10 @@
-import type { ImageCard } from '@glimpse/images';
-import { feed } from '../api/trpc';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { trpc } from '../api/queries';
 import { ImageGrid } from '../components/ImageGrid';
-import { usePagedList } from '../feed/paged-list';
+import { nextCursor, useListView } from '../feed/list-view';
 
 export function UserPage({ username }: { username: string }) {
-  const list = usePagedList<ImageCard>(`user:${username}`, (cursor) => feed.user.query({ username, cursor }));
+  const list = useListView(useInfiniteQuery(trpc.feed.user.infiniteQueryOptions({ username }, { getNextPageParam: nextCursor })), (page) => page.items);
   return (
     <section className="page">
       <div className="page-heading">

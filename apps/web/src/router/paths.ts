@@ -1,24 +1,28 @@
-/** `/i/:imageId` against `/i/42` → `{ imageId: '42' }`; null when it does not match. */
-export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
-  const want = pattern.split('/').filter(Boolean);
-  const have = pathname.split('/').filter(Boolean);
-  if (want.length !== have.length) return null;
-  const params: Record<string, string> = {};
-  for (const [index, part] of want.entries()) {
-    const actual = have[index]!;
-    if (part.startsWith(':')) {
-      try {
-        params[part.slice(1)] = decodeURIComponent(actual);
-      } catch {
-        return null;
-      }
-    } else if (part !== actual) return null;
-  }
-  return params;
-}
-
 /** Where to go after signing in: a path on this site only (`next=//evil.example` is no open redirect). */
-export function safeNextPath(next: string | null): string {
+export function safeNextPath(next: string | null | undefined): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
   return next;
 }
+
+/** What the sign-in and sign-up pages read from their URL: `?next=%2Fme&expired=1`. */
+export interface SignInSearch {
+  /** Where to come back to once signed in. */
+  next?: string;
+  /** Present when the session ended by itself (the page says so). */
+  expired?: string;
+}
+
+export const readSignInSearch = (raw: Record<string, unknown>): SignInSearch => ({
+  next: typeof raw.next === 'string' ? raw.next : undefined,
+  expired: typeof raw.expired === 'string' ? raw.expired : undefined,
+});
+
+/** The sign-in page's search pointing back at `next` (left out for the feed, the default). */
+export const signInSearch = (next: string, expired = false): SignInSearch => ({ next: next === '/' ? undefined : next, expired: expired ? '1' : undefined });
+
+export type FeedSort = 'popular' | 'for-you';
+
+/** The feed's URL: `/` (latest), `/?sort=popular`, `/?sort=for-you`. */
+export const readFeedSearch = (raw: Record<string, unknown>): { sort?: FeedSort } => ({
+  sort: raw.sort === 'popular' || raw.sort === 'for-you' ? raw.sort : undefined,
+});

@@ -8,40 +8,35 @@ export const SORTS: ReadonlyArray<{ id: SearchSort; label: string }> = [
   { id: 'most_liked', label: 'Most liked' },
 ];
 
-/** What the Search page shows, as kept in its URL (`/search?q=…&tags=a,b&colors=…&orientation=…&sort=…`). */
+/**
+ * What the Search page shows, as kept in its URL (`/search?q=…&tags=a,b&colors=…&orientation=…&sort=…`).
+ * Left out means "any" (and `relevance` for the sort), so equal searches have equal URLs.
+ */
 export interface SearchParams {
-  q: string;
-  tags: string[];
-  colors: string[];
+  q?: string;
+  tags?: string[];
+  colors?: string[];
   orientation?: Orientation;
-  sort: SearchSort;
+  sort?: Exclude<SearchSort, 'relevance'>;
 }
 
-const listParam = (value: string | null) => [...new Set((value ?? '').split(',').map((part) => part.trim().toLowerCase()).filter(Boolean))];
+/** `a,b` from the URL, or a list already read (the router validates what it validated before, too). */
+function listParam(value: unknown): string[] {
+  const parts = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.filter((part) => typeof part === 'string') : [];
+  return [...new Set(parts.map((part) => part.trim().toLowerCase()).filter(Boolean))];
+}
 
-export function readSearchParams(params: URLSearchParams): SearchParams {
-  const orientation = params.get('orientation');
-  const sort = params.get('sort');
+/** The search route's validator: the URL's strings, checked and normalised; keys in the URL's order. */
+export function readSearchParams(raw: Record<string, unknown>): SearchParams {
+  const sort = SORTS.find((option) => option.id === raw.sort)?.id;
   return {
-    q: (params.get('q') ?? '').trim(),
-    tags: listParam(params.get('tags')),
-    colors: listParam(params.get('colors')),
-    orientation: ORIENTATIONS.find((value) => value === orientation),
-    sort: SORTS.find((option) => option.id === sort)?.id ?? 'relevance',
+    q: typeof raw.q === 'string' ? raw.q.trim() || undefined : undefined,
+    tags: listParam(raw.tags),
+    colors: listParam(raw.colors),
+    orientation: ORIENTATIONS.find((value) => value === raw.orientation),
+    sort: sort === 'relevance' ? undefined : sort,
   };
 }
 
-/** The canonical URL of a search: empty parts left out, so equal searches have equal URLs (and list keys). */
-export function searchHref(search: Partial<SearchParams>): string {
-  const params = new URLSearchParams();
-  if (search.q) params.set('q', search.q);
-  if (search.tags?.length) params.set('tags', search.tags.join(','));
-  if (search.colors?.length) params.set('colors', search.colors.join(','));
-  if (search.orientation) params.set('orientation', search.orientation);
-  if (search.sort && search.sort !== 'relevance') params.set('sort', search.sort);
-  const query = params.toString().replaceAll('%2C', ',');
-  return query ? `/search?${query}` : '/search';
-}
-
 /** Adds `value` to `values`, or removes it when already there. */
-export const toggle = (values: readonly string[], value: string) => (values.includes(value) ? values.filter((v) => v !== value) : [...values, value]);
+export const toggle = (values: readonly string[] = [], value: string) => (values.includes(value) ? values.filter((v) => v !== value) : [...values, value]);

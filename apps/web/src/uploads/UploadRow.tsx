@@ -1,5 +1,5 @@
+import { Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
-import { Link } from '../router/router';
 import { StatusBadge } from '../components/StatusBadge';
 import { isFinished, uploadQueue, type UploadItem } from './upload-queue';
 
@@ -42,7 +42,11 @@ export function UploadRow({ item }: { item: UploadItem }) {
           </label>
         ) : (
           <p className="upload-title">
-            {item.phase === 'ready' && item.imageId ? <Link to={`/i/${item.imageId}`}>{item.title || item.file.name}</Link> : item.title || item.file.name}
+            {item.phase === 'ready' && item.imageId ? (
+              <Link to="/i/$imageId" params={{ imageId: item.imageId }}>
+                {item.title || item.file.name}
+              </Link>
+            ) : item.title || item.file.name}
           </p>
         )}
         <div className="upload-progress">

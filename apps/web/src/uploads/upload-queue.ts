@@ -1,7 +1,10 @@
 import type { ImageStatus, Visibility } from '@glimpse/images';
+import { QueryObserver } from '@tanstack/react-query';
 import { ApiError, describeProblem } from '../api/errors';
-import { upload } from '../api/trpc';
+import { queryClient, trpc } from '../api/queries';
 import { sendUpload } from '../api/upload-request';
+import { invalidateImageLists } from '../feed/image-cache';
+import { isGiveUpCode, uploadStatusOptions } from './upload-status';
 
 /**
  * staged → queued → uploading → processing → ready | failed; `refused` when the server
@@ -31,8 +34,6 @@ export interface SharedFields {
 }
 
 const CONCURRENT_UPLOADS = 3;
-const POLL_START_MS = 700;
-const POLL_MAX_MS = 4_000;
 const FINISHED: ReadonlySet<UploadPhase> = new Set(['ready', 'failed', 'refused']);
 /** A file told to wait longer than this in all is given up on (an hourly limit), with the server's message. */
 const MAX_RATE_LIMIT_WAIT_MS = 10 * 60_000;
@@ -128,7 +129,7 @@ class UploadQueue {
       if (controller.signal.aborted) return;
       this.waitedMs.delete(item.key);
       this.patch(item.key, { phase: 'processing', progress: 1, imageId: created.imageId, serverStatus: created.status, message: undefined });
-      void this.followStatus(item.key, created.imageId, controller.signal);
+      this.followStatus(item.key, created.imageId, controller.signal);
     } catch (error) {
       this.aborts.delete(item.key);
       if (controller.signal.aborted) return;
@@ -139,6 +140,7 @@ class UploadQueue {
       } else {
         this.waitedMs.delete(item.key);
         this.patch(item.key, { phase: 'refused', message: describeProblem(error).message });
+        void queryClient.invalidateQueries(trpc.upload.quota.pathFilter());
       }
     } finally {
       if (!retrying) this.shared.delete(item.key);
@@ -158,32 +160,38 @@ class UploadQueue {
     this.pump();
   }
 
-  /** Polls `upload.status` until the processor has finished with the image. */
-  private async followStatus(key: string, imageId: string, signal: AbortSignal) {
-    let delay = POLL_START_MS;
+  /**
+   * Follows `upload.status` (the shared query, polled until ready or failed) for this file.
+   * Five failed checks in a row, or one that cannot succeed (signed out, gone), end it.
+   */
+  private followStatus(key: string, imageId: string, signal: AbortSignal) {
+    const observer = new QueryObserver(queryClient, uploadStatusOptions(imageId));
     let problems = 0;
-    while (!signal.aborted) {
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (signal.aborted || !this.get(key)) return;
-      try {
-        const state = await upload.status.query({ imageId }, { signal });
+    let seenData = 0;
+    let seenError = 0;
+    const stop = () => unsubscribe();
+    const finish = (change: Partial<UploadItem>) => {
+      stop();
+      this.finish(key, change);
+      void invalidateImageLists(queryClient);
+    };
+    const unsubscribe = observer.subscribe((result) => {
+      if (signal.aborted || !this.get(key)) return stop();
+      if (result.dataUpdatedAt > seenData && result.data) {
+        seenData = result.dataUpdatedAt;
         problems = 0;
-        if (state.status === 'ready') return this.finish(key, { phase: 'ready', serverStatus: 'ready' });
-        if (state.status === 'failed') return this.finish(key, { phase: 'failed', serverStatus: 'failed', message: state.failureReason ?? 'Processing failed.' });
+        const state = result.data;
+        if (state.status === 'ready') return finish({ phase: 'ready', serverStatus: 'ready' });
+        if (state.status === 'failed') return finish({ phase: 'failed', serverStatus: 'failed', message: state.failureReason ?? 'Processing failed.' });
         this.patch(key, { serverStatus: state.status });
-      } catch (error) {
-        if (signal.aborted) return;
-        const problem = describeProblem(error);
-        if (problem.code === 'TOO_MANY_REQUESTS') {
-          delay = POLL_MAX_MS;
-          continue;
-        }
-        if (problem.code === 'UNAUTHORIZED' || problem.code === 'NOT_FOUND' || ++problems >= 5) {
-          return this.finish(key, { phase: 'failed', message: `Couldn't follow this upload: ${problem.message}` });
-        }
+      } else if (result.errorUpdatedAt > seenError && result.error) {
+        seenError = result.errorUpdatedAt;
+        const problem = describeProblem(result.error);
+        if (problem.code === 'TOO_MANY_REQUESTS') return;
+        if (isGiveUpCode(problem.code) || ++problems >= 5) finish({ phase: 'failed', message: `Couldn't follow this upload: ${problem.message}` });
       }
-      delay = Math.min(POLL_MAX_MS, delay * 1.5);
-    }
+    });
+    signal.addEventListener('abort', stop, { once: true });
   }
 
   private finish(key: string, change: Partial<UploadItem>) {

@@ -1,0 +1,109 @@
+import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { Header } from '../components/Header';
+import { FeedPage } from '../pages/FeedPage';
+import { ImagePage } from '../pages/ImagePage';
+import { MyUploadsPage } from '../pages/MyUploadsPage';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { SearchPage } from '../pages/SearchPage';
+import { SignInPage } from '../pages/SignInPage';
+import { SignUpPage } from '../pages/SignUpPage';
+import { UploadPage } from '../pages/UploadPage';
+import { UserPage } from '../pages/UserPage';
+import { readSearchParams } from '../search/search-params';
+import { readFeedSearch, readSignInSearch } from './paths';
+import { parseSearch, stringifySearch } from './search-string';
+import { useSignInWhenSessionEnds } from './session-routes';
+
+function Layout() {
+  useSignInWhenSessionEnds();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+const rootRoute = createRootRoute({ component: Layout, notFoundComponent: () => <NotFoundPage /> });
+
+const feedRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  validateSearch: readFeedSearch,
+  component: function FeedRoute() {
+    return <FeedPage sort={feedRoute.useSearch().sort} />;
+  },
+});
+
+const imageRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/i/$imageId',
+  component: function ImageRoute() {
+    const { imageId } = imageRoute.useParams();
+    return <ImagePage key={imageId} imageId={imageId} />;
+  },
+});
+
+const userRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/u/$username',
+  component: function UserRoute() {
+    const username = userRoute.useParams().username.toLowerCase();
+    return <UserPage key={username} username={username} />;
+  },
+});
+
+const searchRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/search',
+  validateSearch: readSearchParams,
+  component: function SearchRoute() {
+    return <SearchPage params={searchRoute.useSearch()} />;
+  },
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/signin',
+  validateSearch: readSignInSearch,
+  component: function SignInRoute() {
+    return <SignInPage search={signInRoute.useSearch()} />;
+  },
+});
+
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/signup',
+  validateSearch: readSignInSearch,
+  component: function SignUpRoute() {
+    return <SignUpPage search={signUpRoute.useSearch()} />;
+  },
+});
+
+const myUploadsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/me', component: MyUploadsPage });
+const uploadRoute = createRoute({ getParentRoute: () => rootRoute, path: '/upload', component: UploadPage });
+
+const routeTree = rootRoute.addChildren([feedRoute, imageRoute, userRoute, searchRoute, myUploadsRoute, uploadRoute, signInRoute, signUpRoute]);
+
+/**
+ * Every page of the app. The server answers each of these URLs with index.html; data comes
+ * from the query cache, so the back button shows a page as it was and the router puts the
+ * scroll position back.
+ */
+export const router = createRouter({
+  routeTree,
+  parseSearch,
+  stringifySearch,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
