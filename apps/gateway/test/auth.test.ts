@@ -62,13 +62,13 @@ describe('accounts over HTTP', () => {
   it('revokes the whole family when an old refresh token is reused (theft detection)', async () => {
     const erin = await glimpse.signUp('erin_1');
     const { auth } = glimpse.anonymous();
-    const second = await auth.refresh.mutate({ refreshToken: erin.refreshToken });
+    const second = await auth.refresh.mutate({ refreshToken: erin.refreshToken! });
     // An attacker replays the first token: refused, and the legitimate newer one dies too.
-    expect(await failure(auth.refresh.mutate({ refreshToken: erin.refreshToken }))).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await failure(auth.refresh.mutate({ refreshToken: second.refreshToken }))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await failure(auth.refresh.mutate({ refreshToken: erin.refreshToken! }))).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await failure(auth.refresh.mutate({ refreshToken: second.refreshToken! }))).toMatchObject({ code: 'UNAUTHORIZED' });
     // Signing in again starts a fresh family.
     const again = await auth.login.mutate({ login: 'erin_1', password: erin.password });
-    expect((await auth.refresh.mutate({ refreshToken: again.refreshToken })).user.username).toBe('erin_1');
+    expect((await auth.refresh.mutate({ refreshToken: again.refreshToken! })).user.username).toBe('erin_1');
   });
 
   it('logout ends the session: its refresh token no longer works', async () => {
@@ -113,5 +113,50 @@ describe('accounts over HTTP', () => {
     const jwks = (await response.json()) as { keys: Array<{ kty: string; crv: string; d?: string }> };
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
     expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+});
+
+describe('the browser session cookie', () => {
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${glimpse.url}/api/auth/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Glimpse-Refresh': 'cookie', ...headers }, body: JSON.stringify(body) });
+  const cookieOf = (response: Response) => response.headers.getSetCookie().find((c) => c.startsWith('glimpse_refresh='));
+
+  it('keeps the refresh token out of the body, in an HttpOnly SameSite=Strict cookie, rotated by refresh and cleared by logout', async () => {
+    const signup = await post('signup', { email: 'cookie@example.com', username: 'cookie_user', password: 'correct horse battery' });
+    expect(signup.status).toBe(200);
+    const body = (await signup.json()) as { result: { data: { refreshToken: string | null; accessToken: string } } };
+    expect(body.result.data.refreshToken).toBeNull();
+    expect(body.result.data.accessToken).toMatch(/\./);
+    const first = cookieOf(signup)!;
+    expect(first).toMatch(/HttpOnly/);
+    expect(first).toMatch(/SameSite=Strict/);
+    expect(first).toMatch(/Path=\/api\/auth/);
+    expect(first).not.toMatch(/Secure/); // plain http on 127.0.0.1; behind TLS it is Secure
+    const token = first.split(';')[0]!;
+
+    const refreshed = await post('refresh', {}, { Cookie: token });
+    expect(refreshed.status).toBe(200);
+    expect(((await refreshed.json()) as { result: { data: { refreshToken: string | null } } }).result.data.refreshToken).toBeNull();
+    const second = cookieOf(refreshed)!.split(';')[0]!;
+    expect(second).not.toBe(token);
+    // The old cookie is spent (rotation), and replaying it revokes the family.
+    expect((await post('refresh', {}, { Cookie: token })).status).toBe(401);
+    expect((await post('refresh', {}, { Cookie: second })).status).toBe(401);
+
+    const again = await post('login', { login: 'cookie_user', password: 'correct horse battery' });
+    const third = cookieOf(again)!.split(';')[0]!;
+    const logout = await post('logout', {}, { Cookie: third });
+    expect(logout.status).toBe(200);
+    expect(cookieOf(logout)).toMatch(/^glimpse_refresh=; Max-Age=0/);
+    expect((await post('refresh', {}, { Cookie: third })).status).toBe(401);
+    // With neither a body token nor a cookie, the error says what to send.
+    const none = await post('refresh', {});
+    expect(none.status).toBe(400);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/^refreshToken: /);
+  });
+
+  it('is Secure behind TLS (the trusted proxy says https)', async () => {
+    const signup = await post('signup', { email: 'tls@example.com', username: 'tls_user', password: 'correct horse battery' }, { 'X-Forwarded-Proto': 'https' });
+    expect(cookieOf(signup)).toMatch(/; Secure/);
   });
 });

@@ -83,7 +83,7 @@ describe('durability of the all-in-one', () => {
     await first.stop({ keepData: true });
     const second = await startTestGateway({ GLIMPSE_DATA_DIR: dataDir });
     try {
-      const refreshed = await second.anonymous().auth.refresh.mutate({ refreshToken });
+      const refreshed = await second.anonymous().auth.refresh.mutate({ refreshToken: refreshToken! });
       expect(refreshed.user.id).toBe(user.id);
       expect((await second.signedIn(refreshed.accessToken).feed.user.query({ username: 'keeper' })).items).toHaveLength(12);
     } finally {

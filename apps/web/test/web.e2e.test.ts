@@ -61,7 +61,10 @@ async function openPage(): Promise<{ context: BrowserContext; page: Page; errors
 }
 
 const storedSession = (page: Page) =>
-  page.evaluate(() => JSON.parse(localStorage.getItem('glimpse.session') ?? 'null') as { accessToken: string; refreshToken: string } | null);
+  page.evaluate(() => JSON.parse(localStorage.getItem('glimpse.session') ?? 'null') as { accessToken: string; refreshToken?: string } | null);
+
+/** The refresh token's cookie: HttpOnly, so only the browser (and this test) can see it. */
+const refreshCookie = async (context: BrowserContext) => (await context.cookies()).find((cookie) => cookie.name === 'glimpse_refresh');
 
 const tiles = (page: Page) => page.locator('ul.grid > li.tile');
 
@@ -90,6 +93,10 @@ describe('the web app', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     expect(await storedSession(page)).not.toBeNull();
+    // No refresh token where script can read it: only in an HttpOnly, SameSite=Strict cookie for /api/auth.
+    expect((await storedSession(page))!.refreshToken).toBeUndefined();
+    expect(await page.evaluate(() => document.cookie)).not.toContain('glimpse_refresh');
+    expect(await refreshCookie(context)).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/auth' });
 
     // Upload three files at once: each gets its own progress bar, then its processing status.
     await page.getByRole('link', { name: 'Upload', exact: true }).click();
@@ -150,7 +157,7 @@ describe('the web app', () => {
     await expect.poll(() => tiles(page).first().getByRole('img').getAttribute('alt')).toBe('meadow');
 
     // An access token the server refuses is renewed transparently (refresh token rotates).
-    const before = (await storedSession(page))!;
+    const before = (await refreshCookie(context))!;
     await page.evaluate(() => {
       const stored = JSON.parse(localStorage.getItem('glimpse.session')!);
       localStorage.setItem('glimpse.session', JSON.stringify({ ...stored, accessToken: 'expired.access.token' }));
@@ -158,9 +165,8 @@ describe('the web app', () => {
     await page.goto(`${gateway.url}/me`);
     await page.getByRole('listitem', { name: 'harbour' }).waitFor();
     await expect.poll(() => page.locator('.mine-row').count()).toBe(3);
-    const after = (await storedSession(page))!;
-    expect(after.refreshToken).not.toBe(before.refreshToken);
-    expect(after.accessToken).not.toBe('expired.access.token');
+    expect((await refreshCookie(context))!.value).not.toBe(before.value);
+    expect((await storedSession(page))!.accessToken).not.toBe('expired.access.token');
     await page.screenshot({ path: '/tmp/glimpse-mine.png' });
 
     // Edit an upload's title and visibility; delete another after confirming.
@@ -180,8 +186,9 @@ describe('the web app', () => {
     // When the refresh token is refused too, the app asks to sign in again and comes back.
     await page.evaluate(() => {
       const stored = JSON.parse(localStorage.getItem('glimpse.session')!);
-      localStorage.setItem('glimpse.session', JSON.stringify({ ...stored, accessToken: 'expired.access.token', refreshToken: 'revoked' }));
+      localStorage.setItem('glimpse.session', JSON.stringify({ ...stored, accessToken: 'expired.access.token' }));
     });
+    await context.addCookies([{ ...(await refreshCookie(context))!, value: 'revoked' }]);
     await page.goto(`${gateway.url}/me`);
     await page.waitForURL(/\/signin\?next=%2Fme&expired=1$/);
     await page.getByText('Your session has ended').waitFor();
@@ -195,6 +202,7 @@ describe('the web app', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
     expect(await storedSession(page)).toBeNull();
+    expect(await refreshCookie(context)).toBeUndefined();
     expect(errors).toEqual([]);
     await context.close();
   }, 120_000);

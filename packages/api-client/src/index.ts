@@ -84,7 +84,8 @@ let userCounter = 0;
 export async function signUp(baseUrl: string, name = `user${process.pid}x${++userCounter}`): Promise<Session> {
   const credentials = { username: name, email: `${name}@example.com`, password: 'correct horse battery' };
   const result = await apiClients(baseUrl).auth.signup.mutate(credentials);
-  return { ...credentials, username: name.toLowerCase(), ...result, ...apiClients(baseUrl, result.accessToken) };
+  if (result.refreshToken === null) throw new Error('signup: expected the refresh token in the body (this client does not ask for the cookie)');
+  return { ...credentials, username: name.toLowerCase(), ...result, refreshToken: result.refreshToken, ...apiClients(baseUrl, result.accessToken) };
 }
 
 export interface UploadResponse {

@@ -4,9 +4,11 @@ import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter, type AuthRouter } from './router';
 import { createContextInner, type AuthDeps } from './trpc';
+import { refreshCookieOf } from './refresh-cookie';
 
 export { authRouter, type AuthRouter, type User } from './router';
 export { createContextInner, type AuthContext, type AuthDeps } from './trpc';
+export { COOKIE_MODE_HEADER, REFRESH_COOKIE } from './refresh-cookie';
 export type AuthInputs = inferRouterInputs<AuthRouter>;
 export type AuthOutputs = inferRouterOutputs<AuthRouter>;
 
@@ -16,7 +18,7 @@ export const AUTH_PREFIX = '/api/auth';
 export function createAuthRoutes(options: AuthDeps, verifier: TokenVerifier, logger: Logger): Route[] {
   const deps = { ...defaultThrottles(), ...options };
   return [
-    ...createServiceRoutes({ router: authRouter, prefix: AUTH_PREFIX, context: (request) => createContextInner(deps, request), verifier, logger }),
+    ...createServiceRoutes({ router: authRouter, prefix: AUTH_PREFIX, context: (request, req, res) => createContextInner(deps, request, refreshCookieOf(req, res)), verifier, logger }),
     { prefix: JWKS_PATH, handler: async (_req, res) => sendJson(res, 200, await deps.signer.jwks()) },
   ];
 }

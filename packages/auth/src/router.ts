@@ -28,9 +28,22 @@ async function issueSession(ctx: AuthContext, tx: Queryable, user: UserRow) {
   return { user, refreshToken };
 }
 
+/**
+ * A new session's answer. A browser that asked for the cookie gets the refresh token there
+ * and `refreshToken: null` in the body; every other client gets it in the body.
+ */
 async function respond(ctx: AuthContext, user: UserRow, refreshToken: string) {
   const access = await ctx.signer.sign({ id: user.id, username: user.username });
-  return { user: toUser(user), accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString(), refreshToken };
+  const inCookie = ctx.refreshCookie.wanted;
+  if (inCookie) ctx.refreshCookie.set(refreshToken, ctx.refreshTokenTtlDays * 86_400);
+  return { user: toUser(user), accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString(), refreshToken: inCookie ? null : refreshToken };
+}
+
+/** The refresh token from the body, or else the cookie; a clear error when neither has one. */
+function refreshTokenOf(ctx: AuthContext, given: string | undefined): string {
+  const token = given ?? ctx.refreshCookie.read();
+  if (!token) throw new GlimpseError('INVALID_INPUT', 'refreshToken: send the refresh token you were given (or, in a browser, the session cookie)', 'refreshToken');
+  return token;
 }
 
 export const authRouter = router({
@@ -79,9 +92,11 @@ export const authRouter = router({
       return respond(ctx, user, refreshToken);
     }),
 
-  refresh: publicProcedure.input(z.object({ refreshToken: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    const rotated = await ctx.db.transaction((tx) => rotateRefreshToken(tx, input.refreshToken, ctx.refreshTokenTtlDays));
+  refresh: publicProcedure.input(z.object({ refreshToken: z.string().min(1).max(200).optional() }).default({})).mutation(async ({ ctx, input }) => {
+    const token = refreshTokenOf(ctx, input.refreshToken);
+    const rotated = await ctx.db.transaction((tx) => rotateRefreshToken(tx, token, ctx.refreshTokenTtlDays));
     if (!rotated.ok) {
+      if (!input.refreshToken) ctx.refreshCookie.clear();
       if (rotated.reused) ctx.logger.warn('refresh token reused; its family was revoked');
       throw invalidRefreshToken();
     }
@@ -90,8 +105,10 @@ export const authRouter = router({
     return respond(ctx, user, rotated.refreshToken);
   }),
 
-  logout: publicProcedure.input(z.object({ refreshToken: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    await ctx.db.transaction((tx) => revokeRefreshToken(tx, input.refreshToken));
+  logout: publicProcedure.input(z.object({ refreshToken: z.string().min(1).max(200).optional() }).default({})).mutation(async ({ ctx, input }) => {
+    const token = refreshTokenOf(ctx, input.refreshToken);
+    await ctx.db.transaction((tx) => revokeRefreshToken(tx, token));
+    ctx.refreshCookie.clear();
     return { ok: true as const };
   }),
 

@@ -1,5 +1,6 @@
 import type { Database } from '@glimpse/database';
 import type { TokenSigner } from '@glimpse/access-tokens';
+import { noRefreshCookie, type RefreshCookie } from './refresh-cookie';
 import { createServiceTRPC, type BackoffThrottle, type RateLimiter, type RequestContext } from '@glimpse/http-service';
 
 export interface AuthDeps {
@@ -15,9 +16,13 @@ export interface AuthDeps {
   signupLimiter?: RateLimiter;
 }
 
-export type AuthContext = RequestContext & Required<AuthDeps>;
+export type AuthContext = RequestContext & Required<AuthDeps> & { refreshCookie: RefreshCookie };
 
 /** Pure: what tests call directly. */
-export const createContextInner = (deps: Required<AuthDeps>, request: RequestContext): AuthContext => ({ ...deps, ...request });
+export const createContextInner = (deps: Required<AuthDeps>, request: RequestContext, refreshCookie: RefreshCookie = noRefreshCookie): AuthContext => ({
+  ...deps,
+  ...request,
+  refreshCookie,
+});
 
 export const { router, publicProcedure, protectedProcedure } = createServiceTRPC<AuthContext>();

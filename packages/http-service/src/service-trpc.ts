@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenVerifier } from '@glimpse/access-tokens';
 import type { Logger } from '@glimpse/logging';
 import { initTRPC, type AnyRouter, type inferRouterContext } from '@trpc/server';
@@ -26,7 +26,7 @@ export interface ServiceRoutesOptions<TRouter extends AnyRouter> {
   /** Where the router is mounted, e.g. `/api/feed`. */
   prefix: string;
   /** The pure half of the context (what procedure tests call): the service's dependencies and the request. */
-  context: (request: RequestContext, req: IncomingMessage) => inferRouterContext<TRouter>;
+  context: (request: RequestContext, req: IncomingMessage, res: ServerResponse) => inferRouterContext<TRouter>;
   verifier: TokenVerifier;
   logger: Logger;
   /** Larger body caps for the procedures that need them (uploads). */
@@ -39,7 +39,7 @@ export function createServiceRoutes<TRouter extends AnyRouter>(options: ServiceR
     router: options.router,
     prefix: options.prefix,
     bodyLimits: options.bodyLimits,
-    createContext: async (req) => options.context(await readRequestContext(req, options.verifier, options.logger), req),
+    createContext: async (req, res) => options.context(await readRequestContext(req, options.verifier, options.logger), req, res),
   });
   return [{ prefix: options.prefix, handler }];
 }

@@ -13,7 +13,7 @@ export interface TrpcHandlerOptions<TRouter extends AnyRouter> {
   router: TRouter;
   /** Where the router is mounted, e.g. `/api/auth`. */
   prefix: string;
-  createContext: (req: IncomingMessage) => Promise<inferRouterContext<TRouter>>;
+  createContext: (req: IncomingMessage, res: ServerResponse) => Promise<inferRouterContext<TRouter>>;
   /** Larger body caps for the procedures that need them (uploads); the rest get DEFAULT_BODY_BYTES. */
   bodyLimits?: Readonly<Record<string, number>>;
 }
@@ -34,7 +34,7 @@ export function createTrpcHandler<TRouter extends AnyRouter>(options: TrpcHandle
         basePath: `${options.prefix}/`,
         maxBodySize,
         allowBatching: false,
-        createContext: ({ req }) => options.createContext(req),
+        createContext: ({ req, res }) => options.createContext(req, res),
         // A client told to slow down also hears when it may try again.
         responseMeta: ({ errors }) => {
           const limited = errors.find((error) => error.code === 'TOO_MANY_REQUESTS');

@@ -1,10 +1,13 @@
 import type { User } from '@glimpse/auth';
 
-/** Who is signed in on this browser, kept in localStorage so it survives reloads and is shared by tabs. */
+/**
+ * Who is signed in on this browser, kept in localStorage so it survives reloads and is
+ * shared by tabs: the user and a short-lived access token. The refresh token is not here:
+ * it lives in an HttpOnly cookie the server sets, out of reach of any script on the page.
+ */
 export interface Session {
   user: User;
   accessToken: string;
-  refreshToken: string;
 }
 
 const STORAGE_KEY = 'glimpse.session';
@@ -20,7 +23,7 @@ function readStored(): Session | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
     const parsed = raw ? (JSON.parse(raw) as Partial<Session>) : null;
-    return parsed?.user && parsed.accessToken && parsed.refreshToken ? (parsed as Session) : null;
+    return parsed?.user && parsed.accessToken ? { user: parsed.user, accessToken: parsed.accessToken } : null;
   } catch {
     return null;
   }
@@ -51,8 +54,9 @@ export const session = {
   },
 
   start(next: Session) {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    publish(next);
+    const kept: Session = { user: next.user, accessToken: next.accessToken };
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
+    publish(kept);
   },
 
   clear() {
@@ -85,25 +89,26 @@ async function renew(rejectedToken: string | null): Promise<boolean> {
     publish(stored);
     return true;
   }
-  const outcome = await requestRefresh(stored.refreshToken);
+  const outcome = await requestRefresh();
   if (outcome === 'unavailable') return false;
   if (outcome === 'refused') {
     session.clear();
     for (const listener of expiredListeners) listener();
     return false;
   }
-  session.start({ user: outcome.user, accessToken: outcome.accessToken, refreshToken: outcome.refreshToken });
+  session.start({ user: outcome.user, accessToken: outcome.accessToken });
   return true;
 }
 
-/** Plain fetch rather than the tRPC client, so a refresh can never trigger another refresh. */
-async function requestRefresh(refreshToken: string): Promise<Session | 'refused' | 'unavailable'> {
+/** Plain fetch rather than the tRPC client, so a refresh can never trigger another refresh. The cookie carries the refresh token. */
+async function requestRefresh(): Promise<Session | 'refused' | 'unavailable'> {
   let response: Response;
   try {
     response = await fetch('/api/auth/refresh', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refreshToken }),
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-Glimpse-Refresh': 'cookie' },
+      body: '{}',
     });
   } catch {
     return 'unavailable';

@@ -5,11 +5,12 @@ import { auth } from './trpc';
 
 /** Ends the session here and on the server (revoking the refresh token), and forgets what this user saw. */
 export async function signOut() {
-  const refreshToken = session.current()?.refreshToken;
+  const signedIn = session.current() !== null;
   session.clear();
   uploadQueue.clear();
   void queryClient.resetQueries();
-  if (refreshToken) await auth.logout.mutate({ refreshToken }).catch(() => undefined);
+  // The refresh token is in the HttpOnly cookie: the server revokes it and clears the cookie.
+  if (signedIn) await auth.logout.mutate({}).catch(() => undefined);
 }
 
 /** After signing in or up: start fresh (feeds may now include the user's own non-public images). */

@@ -61,7 +61,9 @@ function createServiceClient<TRouter extends AnyRouter>(prefix: string) {
         url: prefix,
         headers: ({ op }): Record<string, string> => {
           const token = (op.context as AuthContext).sentAccessToken;
-          return token ? { Authorization: `Bearer ${token}` } : {};
+          // The refresh token goes into an HttpOnly cookie, never into script's reach.
+          const cookieMode = { 'X-Glimpse-Refresh': 'cookie' };
+          return token ? { ...cookieMode, Authorization: `Bearer ${token}` } : cookieMode;
         },
       }),
     ],
