@@ -2,5 +2,5 @@ import { createEmbeddedSearchIndex } from '@glimpse/search-index';
 import { describeSearchIndexContract } from './contract';
 import { describeSearchQuality } from './quality';
 
-describeSearchIndexContract('embedded (MiniSearch, in memory)', () => createEmbeddedSearchIndex());
-describeSearchQuality('embedded (MiniSearch, in memory)', () => createEmbeddedSearchIndex());
+describeSearchIndexContract('embedded (inverted index, in memory)', () => createEmbeddedSearchIndex());
+describeSearchQuality('embedded (inverted index, in memory)', () => createEmbeddedSearchIndex());
