@@ -1,6 +1,6 @@
 import { FACET_LIMIT, TEXT_FIELDS, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
 import type { SearchDocument } from './search-index';
-import { MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, transpositionsOf, type TextPlan, type TextTerm } from './text-plan';
+import { COMPLETE_MATCH_BONUS, MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, transpositionsOf, wordsNeeded, type TextPlan, type TextTerm } from './text-plan';
 
 /**
  * The SQL of the database adapter, as pure functions: statements and their parameters.
@@ -123,14 +123,21 @@ export function searchStatement(query: NormalizedQuery, plan: TextPlan | null, w
   const params = new Params();
   const terms = plan?.terms ?? [];
   const ctes = terms.flatMap((term, index) => termCtes(term, index, withTypos, params));
-  // Every word that is not optional must match; stop words and short words only add to the score.
-  const joins = terms.map((term, index) => `${term.optional ? 'LEFT JOIN' : 'JOIN'} m${index} ON m${index}.document_id = d.id`).join(' ');
-  const scores = terms.map((term, index) => (term.optional ? `COALESCE(m${index}.score, 0::FLOAT8)` : `m${index}.score`));
+  // Every word that is not optional must match (all but one in a long query); stop words and short words only add to the score.
+  const required = terms.flatMap((term, index) => (term.optional ? [] : [index]));
+  const partial = wordsNeeded(required.length) < required.length;
+  const joinsAll = (index: number) => !terms[index]?.optional && !partial;
+  const joins = terms.map((_, index) => `${joinsAll(index) ? 'JOIN' : 'LEFT JOIN'} m${index} ON m${index}.document_id = d.id`).join(' ');
+  const scores = terms.map((_, index) => (joinsAll(index) ? `m${index}.score` : `COALESCE(m${index}.score, 0::FLOAT8)`));
+  const held = required.map((index) => `(CASE WHEN m${index}.document_id IS NULL THEN 0 ELSE 1 END)`).join(' + ');
+  if (partial) scores.push(`CASE WHEN ${held} = ${required.length} THEN ${COMPLETE_MATCH_BONUS}::FLOAT8 ELSE 0::FLOAT8 END`);
   const phrases = plan && plan.pairs.length > 0 ? phraseBonus(plan, params) : '';
   if (phrases) scores.push(phrases);
   const texts = phrases ? `CROSS JOIN LATERAL (SELECT ${spacedWords('title')} AS title, ${spacedWords('description')} AS description) AS texts` : '';
   const score = scores.length > 0 ? scores.join(' + ') : '0::FLOAT8';
-  const where = filterClauses(query, params).join(' AND ');
+  const clauses = filterClauses(query, params);
+  if (partial) clauses.push(`${held} >= ${wordsNeeded(required.length)}`);
+  const where = clauses.join(' AND ');
   ctes.push(`matched AS (SELECT d.id, d.created_at, d.like_count, d.tags, d.colors, d.orientation, (${score}) AS score FROM search_documents d ${joins} ${texts} WHERE ${where})`);
   const order = orderBy(query, terms.length > 0);
   const offset = (query.page - 1) * query.perPage;

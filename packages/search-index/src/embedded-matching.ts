@@ -2,7 +2,7 @@ import { rankFacet, type NormalizedQuery } from './query';
 import type { FacetCount, SearchResult } from './search-index';
 import { LAYOUT, PUBLIC, ORIENTATIONS, WEIGHT_OF_FIELDS, type DocumentStore } from './embedded-store';
 import type { PostingList, Vocabulary } from './embedded-vocabulary';
-import { MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, planText, type TextPlan, type TextTerm } from './text-plan';
+import { COMPLETE_MATCH_BONUS, MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, planText, wordsNeeded, type TextPlan, type TextTerm } from './text-plan';
 
 /**
  * A search over the embedded store: the text's posting lists are walked once each,
@@ -22,6 +22,9 @@ class Scratch {
   stage = new Uint32Array(0);
   score = new Float64Array(0);
   best = new Float64Array(0);
+  /** How many required words a slot holds, and the last term that counted it. */
+  count = new Uint8Array(0);
+  term = new Uint32Array(0);
   /** The matches of the search under way, in `matches[0..found)`. */
   matches = new Int32Array(0);
   found = 0;
@@ -34,12 +37,15 @@ class Scratch {
       this.stage = new Uint32Array(size);
       this.score = new Float64Array(size);
       this.best = new Float64Array(size);
+      this.count = new Uint8Array(size);
+      this.term = new Uint32Array(size);
       this.matches = new Int32Array(size);
       this.epoch = 1;
     }
     this.found = 0;
     if (this.epoch + stages + 2 >= 0xffff_ffff) {
       this.stage.fill(0);
+      this.term.fill(0);
       this.epoch = 1;
     }
     const first = this.epoch;
@@ -98,60 +104,71 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
   };
 
   /**
-   * The slots holding every required word and passing `keep`, with their text scores in
-   * `scratch.score` (optional words and phrases included).
+   * The slots holding the required words (all of them, or all but one in a long query: `wordsNeeded`)
+   * and passing `keep`, with their text scores in `scratch.score` (optional words and phrases included).
    */
   const textMatches = (plan: TextPlan, keep: (slot: number) => boolean, withTypos: boolean): Int32Array => {
     const required = plan.terms.filter((term) => !term.optional).map((term) => expansionsOf(term, withTypos));
-    if (required.length === 0 || required.some((expansions) => expansions.length === 0)) return new Int32Array(0);
+    const needed = wordsNeeded(required.length);
+    const present = required.filter((expansions) => expansions.length > 0);
+    if (required.length === 0 || present.length < needed) return new Int32Array(0);
     const size = (expansions: Expansion[]) => expansions.reduce((sum, expansion) => sum + expansion.postings.length, 0);
-    required.sort((a, b) => size(a) - size(b));
-    const first = scratch.begin(store.slots, required.length);
-    const { stage, score, best } = scratch;
-    required.forEach((expansions, index) => {
-      const reached = first + index;
+    present.sort((a, b) => size(a) - size(b));
+    const touched = scratch.begin(store.slots, present.length + 2);
+    const collected = touched + present.length + 1;
+    const { stage, score, best, count, term } = scratch;
+    present.forEach((expansions, index) => {
+      const mark = touched + 1 + index;
       // A slot may hold several words a term matches (a prefix's completions): it keeps the best.
       for (const { postings, quality } of expansions) {
         const { slots, fields, length } = postings;
         for (let at = 0; at < length; at += 1) {
           const slot = slots[at] as number;
           const weight = (WEIGHT_OF_FIELDS[fields[at] as number] as number) * quality;
-          const was = stage[slot] as number;
-          if (index === 0 ? was !== reached : was === reached - 1) {
-            stage[slot] = reached;
-            if (index === 0) score[slot] = 0;
+          if (stage[slot] !== touched) {
+            stage[slot] = touched;
+            count[slot] = 0;
+            score[slot] = 0;
+          }
+          if (term[slot] !== mark) {
+            term[slot] = mark;
+            count[slot] = (count[slot] as number) + 1;
             best[slot] = weight;
-          } else if (was === reached && weight > (best[slot] as number)) best[slot] = weight;
+          } else if (weight > (best[slot] as number)) best[slot] = weight;
         }
       }
       for (const { postings } of expansions) {
         const { slots, length } = postings;
         for (let at = 0; at < length; at += 1) {
           const slot = slots[at] as number;
-          if (stage[slot] === reached && (best[slot] as number) > 0) {
+          if (term[slot] === mark && (best[slot] as number) > 0) {
             score[slot] = (score[slot] as number) + (best[slot] as number);
             best[slot] = 0;
           }
         }
       }
     });
-    const complete = first + required.length - 1;
-    const collected = complete + 1;
+    const partial = needed < required.length;
     const into = scratch.matches;
     let found = 0;
-    for (const { postings } of required[0] as Expansion[]) {
-      const { slots, length } = postings;
-      for (let at = 0; at < length; at += 1) {
-        const slot = slots[at] as number;
-        if (stage[slot] !== complete) continue;
-        stage[slot] = collected;
-        if (keep(slot)) into[found++] = slot;
+    // Every match holds the rarest word, unless one word may be missing.
+    for (const expansions of partial ? present : present.slice(0, 1)) {
+      for (const { postings } of expansions) {
+        const { slots, length } = postings;
+        for (let at = 0; at < length; at += 1) {
+          const slot = slots[at] as number;
+          if (stage[slot] !== touched || (count[slot] as number) < needed) continue;
+          stage[slot] = collected;
+          if (!keep(slot)) continue;
+          into[found++] = slot;
+          if (partial && count[slot] === required.length) score[slot] = (score[slot] as number) + COMPLETE_MATCH_BONUS;
+        }
       }
     }
     const matches = into.subarray(0, found);
-    for (const term of plan.terms) {
-      if (!term.optional) continue;
-      for (const { postings, quality } of expansionsOf(term, false)) {
+    for (const optional of plan.terms) {
+      if (!optional.optional) continue;
+      for (const { postings, quality } of expansionsOf(optional, false)) {
         const { slots, fields, length } = postings;
         for (let at = 0; at < length; at += 1) {
           const slot = slots[at] as number;

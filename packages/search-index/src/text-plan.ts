@@ -35,6 +35,18 @@ export const PHRASE_BONUS = 2;
 /** The fields whose word order is kept for phrases, with their weights (as in TEXT_FIELDS). */
 export const PHRASE_FIELDS = { title: 4, description: 1 } as const;
 
+/**
+ * A query of this many words that must match also finds documents missing one of them
+ * ("tokyo street at night" finds "Shibuya crossing at night, Tokyo"), ranked after every
+ * document holding them all. Shorter queries need every word.
+ */
+export const ALL_BUT_ONE_FROM = 3;
+/** Added to the score of a document holding every word that must match, so it ranks above those missing one. */
+export const COMPLETE_MATCH_BONUS = 1_000;
+
+/** How many of the query's required words a document must hold. */
+export const wordsNeeded = (required: number): number => (required >= ALL_BUT_ONE_FROM ? required - 1 : required);
+
 export interface TextTerm {
   word: string;
   /** The last word that must match may be the start of a longer one (search as you type). */
