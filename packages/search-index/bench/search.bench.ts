@@ -58,7 +58,7 @@ function extraVocabulary(): string[] {
   while (words.size < 20_000) {
     let word = '';
     const syllables = 2 + next(3);
-    for (let i = 0; i < syllables; i += 1) word += consonants[next(consonants.length)] + vowels[next(vowels.length)];
+    for (let i = 0; i < syllables; i += 1) word += `${consonants.charAt(next(consonants.length))}${vowels.charAt(next(vowels.length))}`;
     words.add(word);
   }
   return [...words];

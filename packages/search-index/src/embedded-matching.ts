@@ -232,9 +232,9 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
       const base = runStart[slot] as number;
       const tagEnd = base + LAYOUT.start + (pool[base + LAYOUT.tags] as number);
       const colorEnd = tagEnd + (pool[base + LAYOUT.colors] as number);
-      for (let at = base + LAYOUT.start; at < tagEnd; at += 1) tags[pool[at] as number] += 1;
-      for (let at = tagEnd; at < colorEnd; at += 1) colors[pool[at] as number] += 1;
-      orientation[store.orientation[slot] as number] += 1;
+      for (let at = base + LAYOUT.start; at < tagEnd; at += 1) (tags[pool[at] as number] as number) += 1;
+      for (let at = tagEnd; at < colorEnd; at += 1) (colors[pool[at] as number] as number) += 1;
+      (orientation[store.orientation[slot] as number] as number) += 1;
     }
     return {
       tags: ranked(tags, store.tags),
