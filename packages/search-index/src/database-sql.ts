@@ -1,5 +1,6 @@
-import { FACET_LIMIT, TEXT_FIELDS, typoBudget, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
+import { FACET_LIMIT, TEXT_FIELDS, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
 import type { SearchDocument } from './search-index';
+import { COMPLETE_MATCH_BONUS, MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, transpositionsOf, wordsNeeded, type TextPlan, type TextTerm } from './text-plan';
 
 /**
  * The SQL of the database adapter, as pure functions: statements and their parameters.
@@ -20,32 +21,6 @@ class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
-}
-
-/** How much a matched word counts, by how it matched (a field's weight is multiplied by it). */
-const EXACT = 1;
-const PREFIX = 0.5;
-/** Divided by the number of typos. */
-const TYPO = 0.4;
-/** levenshtein() takes at most 255 characters on both engines; typos are looked for in words far shorter. */
-const MAX_TYPO_WORD = 64;
-
-/** One word of a query: every one must match; the last may also match as a prefix. */
-export interface QueryTerm {
-  word: string;
-  prefix: boolean;
-  /** Edits allowed when typos are tried (Typesense's budget: 1 from 4 letters, 2 from 7). */
-  typos: number;
-}
-
-export function queryTerms(text: string): QueryTerm[] {
-  const words = wordsOf(text);
-  const terms = new Map<string, QueryTerm>();
-  words.forEach((word, index) => {
-    const prefix = index === words.length - 1;
-    terms.set(`${prefix}:${word}`, { word, prefix, typos: word.length > MAX_TYPO_WORD ? 0 : typoBudget(word) });
-  });
-  return [...terms.values()];
 }
 
 /** Each word of a document once, with the weights of the fields that hold it added up. */
@@ -83,27 +58,49 @@ function filterClauses(query: NormalizedQuery, params: Params): string[] {
  * Two CTEs per query word: the words of the vocabulary it matches, each with how well
  * (exactly, as a prefix, or within its typo budget), then each document's best match.
  * Query words hold only letters and digits, so a LIKE pattern built from one is literal.
+ * A typo is an edit or a transposition: the distance is the fewer of levenshtein() to the
+ * word and 1 + levenshtein() to the word with two neighbouring letters swapped.
  */
-function termCtes(term: QueryTerm, index: number, withTypos: boolean, params: Params): string[] {
+function termCtes(term: TextTerm, index: number, withTypos: boolean, params: Params): string[] {
   const word = params.add(term.word);
   const matches = [`w.word = ${word}`];
-  let quality = `CASE WHEN w.word = ${word} THEN ${EXACT}::FLOAT8`;
+  let quality = `CASE WHEN w.word = ${word} THEN ${MATCH_QUALITY.exact}::FLOAT8`;
   if (term.prefix) {
     const pattern = params.add(`${term.word}%`);
     matches.push(`w.word LIKE ${pattern}`);
-    quality += ` WHEN w.word LIKE ${pattern} THEN ${PREFIX}::FLOAT8`;
+    quality += ` WHEN w.word LIKE ${pattern} THEN ${MATCH_QUALITY.prefix}::FLOAT8`;
   }
+  let words = 'search_words w';
   if (withTypos && term.typos > 0) {
     const [shortest, longest] = [Math.max(1, term.word.length - term.typos), term.word.length + term.typos];
-    // CASE, not AND: the length check must come first, so levenshtein() never sees a word too long for it.
-    matches.push(`CASE WHEN length(w.word) BETWEEN ${shortest} AND ${longest} THEN levenshtein(w.word, ${word}) <= ${term.typos} ELSE false END`);
-    quality += ` ELSE ${TYPO}::FLOAT8 / levenshtein(w.word, ${word})::FLOAT8`;
+    const swapped = params.add(transpositionsOf(term.word));
+    // CASE first: levenshtein() never sees a word too long for it.
+    const typos = `CASE WHEN length(v.word) BETWEEN ${shortest} AND ${longest}
+      THEN least(levenshtein(v.word, ${word}), COALESCE(1 + (SELECT min(levenshtein(v.word, s.variant)) FROM unnest(${swapped}::TEXT[]) AS s(variant)), 99))
+      ELSE 99 END`;
+    words = `(SELECT v.word, ${typos} AS typos FROM search_words v) w`;
+    matches.push(`w.typos <= ${term.typos}`);
+    quality += ` ELSE ${MATCH_QUALITY.typo}::FLOAT8 / w.typos::FLOAT8`;
   }
   quality += ' END';
   return [
-    `t${index} AS (SELECT w.word, ${quality} AS quality FROM search_words w WHERE ${matches.join(' OR ')})`,
+    `t${index} AS (SELECT w.word, ${quality} AS quality FROM ${words} WHERE ${matches.join(' OR ')})`,
     `m${index} AS (SELECT p.document_id, max(p.weight::FLOAT8 * t${index}.quality) AS score FROM search_terms p JOIN t${index} ON t${index}.word = p.word GROUP BY p.document_id)`,
   ];
+}
+
+/** A field's text as the index splits it, between spaces, so ' first second ' finds the two words side by side. */
+const spacedWords = (field: string) => `' ' || regexp_replace(lower(d.document->>'${field}'), '[^[:alnum:]]+', ' ', 'g') || ' '`;
+
+/** PHRASE_BONUS × the field's weight for each pair of query words side by side, in order, in the title or description. */
+function phraseBonus(plan: TextPlan, params: Params): string {
+  const parts = plan.pairs.flatMap((pair) => {
+    const needle = params.add(` ${pair.first} ${pair.second}${pair.prefix ? '' : ' '}`);
+    return (Object.entries(PHRASE_FIELDS) as Array<[string, number]>).map(
+      ([field, weight]) => `CASE WHEN strpos(texts.${field}, ${needle}) > 0 THEN ${PHRASE_BONUS * weight}::FLOAT8 ELSE 0::FLOAT8 END`,
+    );
+  });
+  return parts.join(' + ');
 }
 
 function orderBy(query: NormalizedQuery, hasText: boolean): string {
@@ -122,13 +119,26 @@ function orderBy(query: NormalizedQuery, hasText: boolean): string {
  * found, and the facets, all over the same `matched` set, which visibility and every filter
  * already narrowed. Rows: kind 'hit' | 'found' | 'tags' | 'colors' | 'orientation'.
  */
-export function searchStatement(query: NormalizedQuery, terms: QueryTerm[], withTypos: boolean): Statement {
+export function searchStatement(query: NormalizedQuery, plan: TextPlan | null, withTypos: boolean): Statement {
   const params = new Params();
+  const terms = plan?.terms ?? [];
   const ctes = terms.flatMap((term, index) => termCtes(term, index, withTypos, params));
-  const joins = terms.map((_, index) => `JOIN m${index} ON m${index}.document_id = d.id`).join(' ');
-  const score = terms.length > 0 ? terms.map((_, index) => `m${index}.score`).join(' + ') : '0::FLOAT8';
-  const where = filterClauses(query, params).join(' AND ');
-  ctes.push(`matched AS (SELECT d.id, d.created_at, d.like_count, d.tags, d.colors, d.orientation, (${score}) AS score FROM search_documents d ${joins} WHERE ${where})`);
+  // Every word that is not optional must match (all but one in a long query); stop words and short words only add to the score.
+  const required = terms.flatMap((term, index) => (term.optional ? [] : [index]));
+  const partial = wordsNeeded(required.length) < required.length;
+  const joinsAll = (index: number) => !terms[index]?.optional && !partial;
+  const joins = terms.map((_, index) => `${joinsAll(index) ? 'JOIN' : 'LEFT JOIN'} m${index} ON m${index}.document_id = d.id`).join(' ');
+  const scores = terms.map((_, index) => (joinsAll(index) ? `m${index}.score` : `COALESCE(m${index}.score, 0::FLOAT8)`));
+  const held = required.map((index) => `(CASE WHEN m${index}.document_id IS NULL THEN 0 ELSE 1 END)`).join(' + ');
+  if (partial) scores.push(`CASE WHEN ${held} = ${required.length} THEN ${COMPLETE_MATCH_BONUS}::FLOAT8 ELSE 0::FLOAT8 END`);
+  const phrases = plan && plan.pairs.length > 0 ? phraseBonus(plan, params) : '';
+  if (phrases) scores.push(phrases);
+  const texts = phrases ? `CROSS JOIN LATERAL (SELECT ${spacedWords('title')} AS title, ${spacedWords('description')} AS description) AS texts` : '';
+  const score = scores.length > 0 ? scores.join(' + ') : '0::FLOAT8';
+  const clauses = filterClauses(query, params);
+  if (partial) clauses.push(`${held} >= ${wordsNeeded(required.length)}`);
+  const where = clauses.join(' AND ');
+  ctes.push(`matched AS (SELECT d.id, d.created_at, d.like_count, d.tags, d.colors, d.orientation, (${score}) AS score FROM search_documents d ${joins} ${texts} WHERE ${where})`);
   const order = orderBy(query, terms.length > 0);
   const offset = (query.page - 1) * query.perPage;
   const facet = (kind: 'tags' | 'colors') =>

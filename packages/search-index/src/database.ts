@@ -1,8 +1,9 @@
 import type { Database } from '@glimpse/database';
 import { isGlimpseError } from '@glimpse/errors';
-import { queryTerms, removeStatements, searchStatement, suggestStatement, upsertStatements, type Statement } from './database-sql';
+import { removeStatements, searchStatement, suggestStatement, upsertStatements, type Statement } from './database-sql';
 import { normalizeQuery, normalizeSuggest, prepareDocument, rankFacet, rankSuggestions } from './query';
 import { SearchIndexError, type SearchIndex, type SearchResult, type Suggestion } from './search-index';
+import { planText } from './text-plan';
 
 export interface DatabaseSearchIndexOptions {
   /** The application's database (CockroachDB, PostgreSQL or PGlite), migrated (0004_search_documents). */
@@ -81,13 +82,13 @@ export function createDatabaseSearchIndex(options: DatabaseSearchIndexOptions): 
 
     async search(query): Promise<SearchResult> {
       const normalized = normalizeQuery(query);
-      const terms = queryTerms(normalized.text);
+      const plan = normalized.text ? planText(normalized.text) : null;
       // Text made only of punctuation has no word to match: nothing is found, as in the embedded index.
-      if (normalized.text && terms.length === 0) return { hits: [], found: 0, facets: { tags: [], colors: [], orientation: [] }, page: normalized.page };
-      let answer = await call('search', () => searchOnce(searchStatement(normalized, terms, false)));
+      if (plan && plan.terms.length === 0) return { hits: [], found: 0, facets: { tags: [], colors: [], orientation: [] }, page: normalized.page };
+      let answer = await call('search', () => searchOnce(searchStatement(normalized, plan, false)));
       // As Typesense does (typo_tokens_threshold 1): typos are tried only when the words as spelt find nothing.
-      if (answer.found === 0 && terms.some((term) => term.typos > 0)) {
-        answer = await call('search with typos', () => searchOnce(searchStatement(normalized, terms, true)));
+      if (answer.found === 0 && plan?.terms.some((term) => !term.optional && term.typos > 0)) {
+        answer = await call('search with typos', () => searchOnce(searchStatement(normalized, plan, true)));
       }
       const of = (kind: ResultRow['kind']) => answer.rows.filter((row) => row.kind === kind);
       const counts = (kind: ResultRow['kind']) => of(kind).map((row): [string, number] => [row.value as string, row.n]);

@@ -1,6 +1,7 @@
 import type { CollectionCreateSchema, SearchParams, SearchResponse } from 'typesense';
 import { FACET_LIMIT, rankFacet, TEXT_FIELDS, type NormalizedQuery, type NormalizedSuggest } from './query';
 import type { SearchDocument, SearchResult, Suggestion } from './search-index';
+import { planText, requiredText } from './text-plan';
 
 /**
  * What the Typesense adapter sends and how it reads the answers, as pure functions, in
@@ -77,9 +78,19 @@ const textParameters = {
   drop_tokens_threshold: 0,
 } as const;
 
+/**
+ * The words Typesense must match: stop words and short words are left out, since Typesense
+ * would otherwise require them (drop_tokens_threshold 0); its prefix then falls, as in the
+ * other adapters, on the last word that must match.
+ */
+export function textQuery(text: string): string {
+  if (!text) return '*';
+  return requiredText(planText(text)) || text;
+}
+
 export function searchParameters(query: NormalizedQuery): SearchParams<SearchDocument> {
   return {
-    q: query.text || '*',
+    q: textQuery(query.text),
     ...textParameters,
     filter_by: filterBy(query),
     facet_by: 'tags,colors,orientation',

@@ -101,6 +101,40 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       expect(await sortedIds({ q: 'cafe' })).toEqual(['c1']);
     });
 
+    it('counts a transposition as one typo', async () => {
+      await index.upsert([doc('x1', { ...bruno, title: 'Old stone bridge', tags: ['bridge', 'river'], createdAt: base + 8 * day })]);
+      expect(await sortedIds({ q: 'brigde' })).toEqual(['x1']);
+      expect(await sortedIds({ q: 'stone brigde' })).toEqual(['x1']);
+      expect(await sortedIds({ q: 'lkae' })).toEqual(['a2']); // four letters allow one typo, and a swap is one
+      expect(await sortedIds({ q: 'rbigde' })).toEqual([]); // two swaps are two typos; six letters allow one
+      expect(await sortedIds({ q: 'mountian lkae' })).toEqual(['a2']);
+    });
+
+    it('does not let stop words and short words block a match, and still prefers documents holding them', async () => {
+      expect(await sortedIds({ q: 'sunset on the ridge' })).toEqual(['b1']);
+      expect(await sortedIds({ q: 'a lake at dawn' })).toEqual(['a2']);
+      expect(await sortedIds({ q: 'café at night' })).toEqual(['c1']);
+      expect(await sortedIds({ q: 'the sunset' })).toEqual(['a1', 'b1']);
+      // Only stop words: they must match, or the query would mean everything.
+      expect(await sortedIds({ q: 'on the' })).toEqual(['b1']);
+    });
+
+    it('matches the last word that must match as a prefix, and only that one', async () => {
+      expect(await sortedIds({ q: 'sunset harb' })).toEqual(['a1']);
+      expect(await sortedIds({ q: 'sun harbour' })).toEqual([]);
+      expect(await sortedIds({ q: 'mountain la' })).toEqual(['a2', 'b1']); // "la" is short: it only ranks
+      expect((await ids({ q: 'mountain la' }))[0]).toBe('a2');
+    });
+
+    it('ranks a phrase above the same words scattered across fields', async () => {
+      await index.upsert([
+        doc('p1', { ...bruno, title: 'Golden retriever in the park', tags: ['dog'], createdAt: base + 8 * day }),
+        doc('p2', { ...bruno, title: 'Retriever under golden leaves', tags: ['golden', 'retriever'], createdAt: base + 9 * day }),
+      ]);
+      expect(await ids({ q: 'golden retriever' })).toEqual(['p1', 'p2']);
+      expect(await ids({ q: 'golden retr' })).toEqual(['p1', 'p2']);
+    });
+
     it('filters by ALL tags, ANY colour, orientation, owner and an inclusive date range, together', async () => {
       expect(await sortedIds({ tags: ['sunset', 'mountain'] })).toEqual(['b1']);
       expect(await sortedIds({ tags: ['SUNSET'] })).toEqual(['a1', 'b1']);

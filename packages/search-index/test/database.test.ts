@@ -3,6 +3,7 @@ import { migrate, openPglite, type Database } from '@glimpse/database';
 import { createDatabaseSearchIndex } from '@glimpse/search-index';
 import { describeSearchIndexContract } from './contract';
 import { describeSearchQuality } from './quality';
+import { describeRelevance } from './relevance';
 
 /** The shared suites against search in the database, on PGlite (real PostgreSQL in WASM), migrated as at start. */
 const opened: Database[] = [];
@@ -16,3 +17,4 @@ afterAll(() => Promise.all(opened.map((db) => db.close())));
 
 describeSearchIndexContract('database (PGlite)', open);
 describeSearchQuality('database (PGlite)', open);
+describeRelevance('database (PGlite)', open);

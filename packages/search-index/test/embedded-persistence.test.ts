@@ -15,7 +15,7 @@ afterAll(async () => {
 let files = 0;
 const freshPath = () => join(directory, `index-${(files += 1)}`, 'index.jsonl');
 
-describeSearchIndexContract('embedded (MiniSearch, journal on disk)', () => createEmbeddedSearchIndex({ snapshotPath: freshPath() }));
+describeSearchIndexContract('embedded (inverted index, journal on disk)', () => createEmbeddedSearchIndex({ snapshotPath: freshPath() }));
 
 describe('embedded search index across restarts', () => {
   const reopen = (snapshotPath: string) => createEmbeddedSearchIndex({ snapshotPath });

@@ -1,6 +1,8 @@
 import { createEmbeddedSearchIndex } from '@glimpse/search-index';
 import { describeSearchIndexContract } from './contract';
 import { describeSearchQuality } from './quality';
+import { describeRelevance } from './relevance';
 
-describeSearchIndexContract('embedded (MiniSearch, in memory)', () => createEmbeddedSearchIndex());
-describeSearchQuality('embedded (MiniSearch, in memory)', () => createEmbeddedSearchIndex());
+describeSearchIndexContract('embedded (inverted index, in memory)', () => createEmbeddedSearchIndex());
+describeSearchQuality('embedded (inverted index, in memory)', () => createEmbeddedSearchIndex());
+describeRelevance('embedded (inverted index, in memory)', () => createEmbeddedSearchIndex());

@@ -146,6 +146,12 @@ describe('Typesense adapter: search', () => {
     });
   });
 
+  it('leaves stop words and short words out of q, so they never block a match', async () => {
+    expect((await searched({ q: 'Cat on the sofa' })).q).toBe('cat sofa');
+    expect((await searched({ q: 'a walk in mt Fuji' })).q).toBe('walk fuji');
+    expect((await searched({ q: 'the who' })).q).toBe('the who');
+  });
+
   it('lets an anonymous viewer see public documents only, and matches everything with q=*', async () => {
     expect(await searched({})).toMatchObject({ q: '*', filter_by: 'visibility:=public', sort_by: 'createdAt:desc', page: '1', per_page: '24' });
     expect((await searched({ viewerId: null, tags: ['a b'] })).filter_by).toBe('visibility:=public && tags:=`a b`');
