@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { migrate, openPglite, type Database } from '@glimpse/database';
 import { createContextInner as feedContext, feedRouter } from '@glimpse/feed';
 import { loadIndexEntries } from '@glimpse/image-jobs';
-import { createImageCatalogue, createUrlSigner, encodeOffset, imagePipeline, imageWrites, type Visibility } from '@glimpse/images';
+import { createImageCatalogue, createUrlSigner, encodeOffset, imagePipeline, imageReads, imageWrites, type Visibility } from '@glimpse/images';
 import { silentLogger } from '@glimpse/logging';
 import { createEmbeddedRecommender } from '@glimpse/recommender';
 import { createContextInner as searchContext, searchRouter } from '@glimpse/search';
@@ -256,5 +256,45 @@ describe('forYou reads your own writes', () => {
     // An unlike is read at once too: the image may come back.
     await feed('other').unlike({ imageId: idOf['Beach volleyball']! });
     expect((await feed('other').forYou({ limit: 24 })).items.map((item) => item.title)).toContain('Beach volleyball');
+  });
+});
+
+describe('search is exact the instant visibility changes, before the engine hears of it', () => {
+  it('leaves an image made private, unlisted or deleted out of hits, found and facets at once, for everyone but its owner', async () => {
+    const made: string[] = [];
+    for (const title of ['race one', 'race two', 'race three']) {
+      const id = randomUUID();
+      await db.transaction(async (tx) => {
+        await imageWrites.insertPending(tx, { id, ownerId: users.owner.id, title, description: '', visibility: 'public', originalKey: id, originalMime: 'image/jpeg', originalBytes: 1, width: 4, height: 3, tags: ['racing', `only-${made.length}`] });
+        await imagePipeline.markReady(tx, id, { width: 4, height: 3, animated: false, placeholder: null, dominantColor: null, perceptualHash: null, camera: null, variants: [] });
+      });
+      await searchIndex.upsert([(await loadIndexEntries(db, [id])).get(id)!.document]);
+      made.push(id);
+    }
+    const facetOf = (result: { facets: { tags: Array<{ value: string; count: number }> } }, tag: string) => result.facets.tags.find((f) => f.value === tag)?.count ?? 0;
+    expect((await search('anonymous').images({ tags: ['racing'], limit: 50 })).found).toBe(3);
+
+    // The owner changes them; no indexer runs here, so the engine still holds all three as public.
+    await upload('owner').update({ imageId: made[0]!, visibility: 'private' });
+    await upload('owner').update({ imageId: made[1]!, visibility: 'unlisted' });
+    await db.transaction((tx) => imageWrites.markDeleted(tx, made[2]!).then(() => imageWrites.requestReindex(tx, made[2]!)));
+
+    for (const who of ['anonymous', 'other'] as const) {
+      const result = await search(who).images({ tags: ['racing'], limit: 50 });
+      expect(result.hits, who).toEqual([]);
+      expect(result.found, who).toBe(0);
+      expect(facetOf(result, 'racing'), who).toBe(0);
+      expect(facetOf(result, 'only-0'), who).toBe(0);
+    }
+    // The owner still finds their private and unlisted ones (the engine's copy says public: still theirs).
+    const own = await search('owner').images({ tags: ['racing'], limit: 50 });
+    expect(own.hits.map((hit) => hit.id).sort()).toEqual([made[0], made[1]].sort());
+
+    // Once the indexer has run, the engine agrees and the pending marks are gone.
+    const { createIndexImageHandler } = await import('@glimpse/image-jobs');
+    const handler = createIndexImageHandler({ db, searchIndex, recommender, logger: silentLogger });
+    for (const id of made) await handler({ id: `job-${id}`, queue: 'index-images', payload: { imageId: id }, attempt: 1, maxAttempts: 1, isLastAttempt: true });
+    expect(await imageReads.unsearchableChanges(db, null)).not.toEqual(expect.arrayContaining([made[0]]));
+    expect((await search('anonymous').images({ tags: ['racing'], limit: 50 })).found).toBe(0);
   });
 });

@@ -45,6 +45,7 @@ function visibleTo(viewerId: string | null, params: Params, table = 'd'): string
 
 function filterClauses(query: NormalizedQuery, params: Params): string[] {
   const clauses = [visibleTo(query.viewerId, params)];
+  if (query.excludeIds.length > 0) clauses.push(`d.id <> ALL(${params.add(query.excludeIds)}::TEXT[])`);
   if (query.tags.length > 0) clauses.push(`d.tags @> ${params.add(query.tags)}::TEXT[]`);
   if (query.colors.length > 0) clauses.push(`d.colors && ${params.add(query.colors)}::TEXT[]`);
   if (query.orientation) clauses.push(`d.orientation = ${params.add(query.orientation)}`);

@@ -69,9 +69,11 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
     const orientation = query.orientation === undefined ? -1 : ORIENTATIONS.indexOf(query.orientation);
     const after = query.createdAfter ?? -Infinity;
     const before = query.createdBefore ?? Infinity;
+    const excluded = new Set(query.excludeIds.flatMap((id) => store.slotOf.get(id) ?? []));
     const { visibility, owner, createdAt, pool, runStart } = store;
     return (slot) => {
       if (visibility[slot] !== PUBLIC && owner[slot] !== viewer) return false;
+      if (excluded.size > 0 && excluded.has(slot)) return false;
       if (orientation >= 0 && store.orientation[slot] !== orientation) return false;
       if (username !== undefined && store.username[slot] !== username) return false;
       const created = createdAt[slot] as number;

@@ -38,6 +38,7 @@ export interface NormalizedQuery {
   createdAfter?: number;
   createdBefore?: number;
   viewerId: string | null;
+  excludeIds: string[];
   sort: SearchSort;
   page: number;
   perPage: number;
@@ -94,6 +95,7 @@ export function normalizeQuery(query: SearchQuery): NormalizedQuery {
     createdAfter: timestamp('createdAfter', query.createdAfter),
     createdBefore: timestamp('createdBefore', query.createdBefore),
     viewerId: viewerId || null,
+    excludeIds: filterValues('excludeIds', query.excludeIds),
     sort: query.sort ?? (text ? 'relevance' : 'newest'),
     page,
     perPage,

@@ -50,6 +50,11 @@ export interface SearchQuery {
   createdBefore?: number;
   /** Sees public documents and their own of any visibility; never others' unlisted or private ones. */
   viewerId?: string | null;
+  /**
+   * Documents left out of hits, `found` and facets alike: images the database says this
+   * viewer may no longer see, which the engine has not caught up with yet.
+   */
+  excludeIds?: string[];
   /** Default: relevance when `q` is given, else newest. */
   sort?: SearchSort;
   /** 1-based. */

@@ -45,6 +45,7 @@ export function visibilityFilter(viewerId: string | null): string {
 
 export function filterBy(query: NormalizedQuery): string {
   const clauses = [visibilityFilter(query.viewerId)];
+  if (query.excludeIds.length > 0) clauses.push(`id:!=[${query.excludeIds.map(quote).join(',')}]`);
   // `tags:=[a,b]` would match ANY; every tag is required, so each gets its own clause.
   for (const tag of query.tags) clauses.push(`tags:=${quote(tag)}`);
   if (query.colors.length > 0) clauses.push(`colors:=[${query.colors.map(quote).join(',')}]`);

@@ -66,6 +66,16 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       expect(await index.count()).toBe(album.length);
     });
 
+    it('leaves excluded ids out of hits, found and facets (what the database says the viewer may no longer see)', async () => {
+      const all = await index.search({ tags: ['sunset'], viewerId: null });
+      expect(all.hits.map((hit) => hit.id).sort()).toEqual(['a1', 'b1']);
+      const without = await index.search({ tags: ['sunset'], viewerId: null, excludeIds: ['b1', 'not-indexed'] });
+      expect(without.hits.map((hit) => hit.id)).toEqual(['a1']);
+      expect(without.found).toBe(1);
+      expect(without.facets.tags.find((facet) => facet.value === 'mountain')).toBeUndefined();
+      expect(without.facets.tags.find((facet) => facet.value === 'sunset')?.count).toBe(1);
+    });
+
     it('replaces a document on upsert by id, and removes documents, missing ids being fine', async () => {
       await index.upsert([doc('a1', { ...alice, title: 'Renamed to zebra crossing', createdAt: base + day })]);
       expect(await index.count()).toBe(album.length);

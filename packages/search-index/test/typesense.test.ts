@@ -157,6 +157,10 @@ describe('Typesense adapter: search', () => {
     expect((await searched({ viewerId: null, tags: ['a b'] })).filter_by).toBe('visibility:=public && tags:=`a b`');
   });
 
+  it('leaves out the ids the database says the viewer may no longer see (filter id:!=[…])', async () => {
+    expect((await searched({ excludeIds: ['img-1', 'img-2'] })).filter_by).toBe('visibility:=public && id:!=[`img-1`,`img-2`]');
+  });
+
   it.each([
     [{ q: 'x' }, '_text_match:desc,createdAt:desc'],
     [{ q: 'x', sort: 'newest' }, 'createdAt:desc'],

@@ -47,6 +47,9 @@ export const searchRouter = router({
         createdBefore: input.createdBefore,
         sort: input.sort,
         viewerId: ctx.viewer?.id ?? null,
+        // Exact the instant something changes: what changed since the engine last confirmed it and
+        // the viewer may no longer see (asked of the primary) counts nowhere, not in found nor in facets.
+        excludeIds: await imageReads.unsearchableChanges(ctx.db, ctx.viewer?.id ?? null),
         page,
         perPage: input.limit,
       });
