@@ -29,6 +29,10 @@ export interface PageRequest {
   limit: number;
 }
 
+/** Ids from the engines (the recommender, the search index) are derived data: anything not an image id is dropped, never sent to SQL. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const imageIdsOnly = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
 const missing = (imageId: string) => new GlimpseError('IMAGE_NOT_FOUND', `No image ${imageId} exists, or you may not see it.`, 'imageId');
 
 async function find(tx: Queryable, imageId: string): Promise<ImageRow | undefined> {
@@ -74,8 +78,9 @@ export const imageReads = {
 
   /** Rows for `ids` in that order, dropping any `viewerId` may not see (engines hold derived data that can lag). */
   async visibleInOrder(tx: Queryable, ids: readonly string[], viewerId: string | null, audience: Audience): Promise<ImageRow[]> {
-    if (ids.length === 0) return [];
-    const rows = await tx.query<ImageRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = ANY($1::uuid[]) AND ${visibleWhere(audience, '$2')}`, [ids, viewerId]);
+    const valid = imageIdsOnly(ids);
+    if (valid.length === 0) return [];
+    const rows = await tx.query<ImageRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE i.id = ANY($1::uuid[]) AND ${visibleWhere(audience, '$2')}`, [valid, viewerId]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   },
@@ -95,7 +100,8 @@ export const imageReads = {
   },
 
   /** Of `ids`, those `userId` owns or has liked: never recommended back to them. */
-  async ownedOrLikedBy(tx: Queryable, userId: string, ids: readonly string[]): Promise<Set<string>> {
+  async ownedOrLikedBy(tx: Queryable, userId: string, candidates: readonly string[]): Promise<Set<string>> {
+    const ids = imageIdsOnly(candidates);
     if (ids.length === 0) return new Set();
     const rows = await tx.query<{ id: string }>(
       `SELECT i.id FROM images i WHERE i.id = ANY($2::uuid[])
