@@ -1,18 +1,13 @@
-// What libvips can decode is accepted: TIFFs in every valid layout of test/fixtures (made by
+// What libvips can decode is accepted: TIFFs in every valid layout of @glimpse/test-fixtures' files/ (made by
 // libtiff's tiffcp, vips and make-fixtures.mjs, see make-fixtures.sh) upload and become six
 // variants that look like the picture they were made from; GIFs whose logical screen does
 // not fit their frame too. Valid layouts nothing here decodes are refused by name, corrupt
 // files keep their own reasons, also while many decode at once.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { GlimpseError } from '@glimpse/errors';
+import { fixtureFile as fixture, fixtureFiles as inFolder } from '@glimpse/test-fixtures';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { inspectUpload, processImage } from '../src/index';
-
-const FIXTURES = join(import.meta.dirname, 'fixtures');
-const fixture = (path: string) => readFileSync(join(FIXTURES, path));
-const inFolder = (folder: string) => readdirSync(join(FIXTURES, folder)).filter((f) => /\.(tif|gif)$/.test(f)).map((f) => `${folder}/${f}`);
 const limits = { maxPixels: 100_000_000 };
 
 /** Mean absolute difference per channel (0–255) between a variant and the 64 × 48 picture the fixtures show. */
