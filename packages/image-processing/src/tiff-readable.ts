@@ -1,4 +1,5 @@
 import { GlimpseError } from '@glimpse/errors';
+import { endianness } from 'node:os';
 import sharp from 'sharp';
 import { megapixels, tooManyPixels, undecodable } from './errors';
 import { COMPRESSION, PHOTOMETRIC, readTiffDirectory, TAG, uncompressedTiff, withDirectory, type TiffDirectory, type WrittenEntry } from './tiff-directory';
@@ -23,7 +24,7 @@ export async function readableTiff(bytes: Buffer, maxPixels: number): Promise<Bu
   if (kind === 'planar-tiles') return joinedPlanes(bytes, dir);
   let samples: Uint16Array;
   try {
-    samples = readSamples(bytes, dir);
+    samples = await readSamples(bytes, dir);
   } catch (error) {
     if (error instanceof CorruptSegment) throw undecodable(`the image data is corrupt (${error.message})`, error);
     throw error;
@@ -196,11 +197,20 @@ function jpegTables(bytes: Buffer, dir: TiffDirectory): WrittenEntry[] {
   return [[TAG.JPEGTables, 7, Buffer.from(bytes.subarray(entry.valueOffset, entry.valueOffset + entry.count))]];
 }
 
+/** The bytes of 16-bit samples in little-endian order (the rewritten TIFFs are "II"). */
+function littleEndianBytes(samples: Uint16Array): Buffer {
+  const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  return endianness() === 'LE' ? bytes : bytes.swap16();
+}
+
 /** Samples of 10, 12 or 14 bits as 16-bit ones, the full range kept. */
 function widenedTiff(samples: Uint16Array, dir: TiffDirectory, bits: number): Buffer {
   const max = (1 << bits) - 1;
-  const pixels = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) pixels.writeUInt16LE(Math.round((samples[i]! * 65535) / max), i * 2);
+  const wide = new Uint16Array(max + 1);
+  for (let v = 0; v <= max; v++) wide[v] = Math.round((v * 65535) / max);
+  const out = new Uint16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) out[i] = wide[samples[i]!]!;
+  const pixels = littleEndianBytes(out);
   const spp = dir.samplesPerPixel;
   return uncompressedTiff(pixels, dir.width, dir.height, [
     [TAG.BitsPerSample, 3, Array<number>(spp).fill(16)],
@@ -213,13 +223,13 @@ function widenedTiff(samples: Uint16Array, dir: TiffDirectory, bits: number): Bu
 /** 8-bit CIELab (L 0…255, a* and b* signed) as 16-bit CIELab (L 0…65535, a* and b* × 256). */
 function lab16Tiff(samples: Uint16Array, dir: TiffDirectory): Buffer {
   const spp = dir.samplesPerPixel;
-  const pixels = Buffer.alloc(samples.length * 2);
+  const out = new Uint16Array(samples.length);
   for (let i = 0; i < samples.length; i++) {
     const channel = i % spp;
     const v = samples[i]!;
-    const wide = channel === 1 || channel === 2 ? ((v << 24) >> 24) * 256 : v * 257;
-    pixels.writeUInt16LE(wide & 0xffff, i * 2);
+    out[i] = (channel === 1 || channel === 2 ? ((v << 24) >> 24) * 256 : v * 257) & 0xffff;
   }
+  const pixels = littleEndianBytes(out);
   return uncompressedTiff(pixels, dir.width, dir.height, [
     [TAG.BitsPerSample, 3, Array<number>(spp).fill(16)],
     [TAG.Photometric, 3, [PHOTOMETRIC.cieLab]],

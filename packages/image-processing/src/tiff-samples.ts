@@ -11,7 +11,10 @@ export const DECODABLE_COMPRESSIONS: ReadonlySet<number> = new Set([COMPRESSION.
 
 export class CorruptSegment extends Error {}
 
-export function readSamples(bytes: Buffer, dir: TiffDirectory): Uint16Array {
+/** About 20 ms of work on this machine between two turns of the event loop. */
+const YIELD_EVERY_ROWS = 256;
+
+export async function readSamples(bytes: Buffer, dir: TiffDirectory): Promise<Uint16Array> {
   const { width, height, samplesPerPixel: spp, planar, segmentWidth: segW, segmentHeight: segH } = dir;
   const bits = dir.bitsPerSample[0]!;
   const out = new Uint16Array(width * height * spp);
@@ -22,8 +25,14 @@ export function readSamples(bytes: Buffer, dir: TiffDirectory): Uint16Array {
   const samplesInSegment = planar === 2 ? 1 : spp;
   const rowBytes = Math.ceil((segW * samplesInSegment * bits) / 8);
   if (dir.segmentOffsets.length < perPlane * planes) throw new CorruptSegment('fewer strips or tiles than the image needs');
+  let rowsSinceYield = 0;
   for (let plane = 0; plane < planes; plane++) {
     for (let s = 0; s < perPlane; s++) {
+      // a worker decoding a big file still answers its probes: give the event loop a turn now and then
+      if ((rowsSinceYield += segH) >= YIELD_EVERY_ROWS) {
+        rowsSinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const index = plane * perPlane + s;
       const offset = dir.segmentOffsets[index]!;
       const count = dir.segmentByteCounts[index] ?? 0;
@@ -142,6 +151,19 @@ function unpackRow(raw: Buffer, start: number, count: number, bits: number): Uin
   const samples = new Uint16Array(count);
   if (bits === 8) {
     for (let i = 0; i < count; i++) samples[i] = raw[start + i]!;
+    return samples;
+  }
+  if (bits === 12) {
+    // two samples in three bytes
+    let p = start;
+    let i = 0;
+    for (; i + 1 < count; i += 2, p += 3) {
+      const a = raw[p]!;
+      const b = raw[p + 1]!;
+      samples[i] = (a << 4) | (b >> 4);
+      samples[i + 1] = ((b & 0x0f) << 8) | raw[p + 2]!;
+    }
+    if (i < count) samples[i] = (raw[p]! << 4) | (raw[p + 1]! >> 4);
     return samples;
   }
   let bitPos = start * 8;
