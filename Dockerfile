@@ -91,6 +91,7 @@ ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps", "/app/main.mjs"]
 # 65532 like every other Glimpse container.
 FROM ${NGINX_IMAGE} AS web
 COPY docker/nginx/default.conf /etc/nginx/conf.d/default.conf
+COPY docker/nginx/security-headers.conf /etc/nginx/glimpse/security-headers.conf
 COPY --from=web-build /src/apps/web/dist/ /usr/share/nginx/html/
 USER 65532:65532
 EXPOSE 8080

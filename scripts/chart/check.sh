@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Every static check of the Helm chart, offline apart from the Go module proxy:
-#   1. tools: helm, kubeconform, kube-score (scripts/tools/install.sh; cached)
+#   1. tools: helm, kubeconform, kube-score, promtool (scripts/tools/install.sh; cached)
 #   2. values.schema.json and the README's values table are regenerated and compared
 #   3. helm lint --strict and helm template for every profile (ci/*.yaml and k8s/values-dev.yaml)
 #   4. every rendered object (and Traefik's CRDs) validated by kubeconform against strict
 #      schemas generated from the Kubernetes OpenAPI document of each version in K8S_VERSIONS
 #      and from the CRDs of Traefik (vendored), KEDA and the Prometheus Operator (Go modules)
 #   5. kube-score on every profile, exclusions in scripts/chart/kube-score.ignore
-#   6. the render-content test (vitest, charts/glimpse/test/chart.chart.test.ts)
+#   6. the render-content tests (vitest, charts/glimpse/test/*.chart.test.ts), among them the
+#      alerts' unit tests (promtool test rules charts/glimpse/test/alerts.promtool.yaml)
 # Ends with a line "N passed, M failed". Usage: scripts/chart/check.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,7 +31,7 @@ ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
 bad() { failed=$((failed + 1)); failures+=("$*"); printf 'FAIL %s\n' "$*"; }
 
 step "tools"
-if ! scripts/tools/install.sh helm kubeconform kube-score; then
+if ! scripts/tools/install.sh helm kubeconform kube-score promtool; then
   echo "check: could not install the tools" >&2
   echo "0 passed, 1 failed"
   exit 1
@@ -73,18 +74,23 @@ step "schemas (offline, from the Go module proxy's modules)"
 SCHEMAS="$GLIMPSE_TOOLS_DIR/schemas"
 KEDA_DIR=$(scripts/tools/install.sh --module-dir "$KEDA_MODULE") || bad "download $KEDA_MODULE"
 PO_DIR=$(scripts/tools/install.sh --module-dir "$PROMETHEUS_OPERATOR_MODULE") || bad "download $PROMETHEUS_OPERATOR_MODULE"
+CRDS=("$TRAEFIK_CRDS"
+  "$KEDA_DIR/config/crd/bases/keda.sh_scaledobjects.yaml"
+  "$KEDA_DIR/config/crd/bases/keda.sh_triggerauthentications.yaml"
+  "$PO_DIR/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
+  "$PO_DIR/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml"
+  "$PO_DIR/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml")
+CRD_ARGS=()
+for crd in "${CRDS[@]}"; do CRD_ARGS+=(--crd "$crd"); done
 for v in $K8S_VERSIONS; do
   dir="$SCHEMAS/v$v-standalone-strict"
-  stamp="$dir/.complete-$(cat scripts/chart/k8s-schemas.mjs "$TRAEFIK_CRDS" | sha256sum | cut -c1-16)"
+  # the schemas are regenerated when the generator or the list of CRDs changes
+  stamp="$dir/.complete-$( (cat scripts/chart/k8s-schemas.mjs "$TRAEFIK_CRDS"; printf '%s\n' "${CRDS[@]##*/}") | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
     K8S_DIR=$(scripts/tools/install.sh --module-dir "k8s.io/kubernetes@v$v") || { bad "download k8s.io/kubernetes@v$v"; continue; }
     rm -rf "$dir"
     node scripts/chart/k8s-schemas.mjs --out "$dir" --swagger "$K8S_DIR/api/openapi-spec/swagger.json" \
-      --crd "$TRAEFIK_CRDS" \
-      --crd "$KEDA_DIR/config/crd/bases/keda.sh_scaledobjects.yaml" \
-      --crd "$KEDA_DIR/config/crd/bases/keda.sh_triggerauthentications.yaml" \
-      --crd "$PO_DIR/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
-      && touch "$stamp" || { bad "generate schemas for Kubernetes $v"; continue; }
+      "${CRD_ARGS[@]}" && touch "$stamp" || { bad "generate schemas for Kubernetes $v"; continue; }
   fi
   for f in "${PROFILES[@]}"; do
     name=$(basename "$f" .yaml)
@@ -114,7 +120,7 @@ for f in "${PROFILES[@]}"; do
 done
 
 step "render-content test"
-if npx vitest run --config charts/glimpse/test/vitest.config.ts; then ok "chart.chart.test.ts"; else bad "chart.chart.test.ts"; fi
+if GLIMPSE_REQUIRE_PROMTOOL=1 npx vitest run --config charts/glimpse/test/vitest.config.ts; then ok "charts/glimpse/test/*.chart.test.ts"; else bad "charts/glimpse/test/*.chart.test.ts"; fi
 
 step "summary"
 for f in "${failures[@]}"; do echo "failed: $f"; done

@@ -54,6 +54,7 @@ kubernetes|k8s.io/kubernetes|v1.34.4|cmd/kube-apiserver cmd/kube-controller-mana
 kubectl|k8s.io/kubernetes|v1.34.4|cmd/kubectl|kubectl|staging|-X k8s.io/component-base/version.gitVersion=${V} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34 -X k8s.io/component-base/version.gitTreeState=clean
 coredns|github.com/coredns/coredns|v1.14.7|.|coredns|install|
 registry|github.com/distribution/distribution/v3|v3.0.0|cmd/registry|registry|install|
+promtool|github.com/prometheus/prometheus|v0.316.0|cmd/promtool|promtool|install|-X github.com/prometheus/common/version.Version=${V}
 EOF
 )
 

@@ -14,6 +14,7 @@ import { settle, uploadWithOneRetry, userJourney } from './journeys';
  */
 const NS = 'glimpse-trial';
 const RELEASE = 'glimpse';
+const KEPT_SECRET = 'Secret/glimpse-secrets';
 const valueFiles = ['charts/glimpse/ci/trial-values.yaml', 'scripts/cluster/values-local-images.yaml', 'scripts/cluster/values-trial.yaml'].flatMap((file) => ['-f', `${ROOT}/${file}`]);
 
 let db: Database | undefined;
@@ -135,7 +136,7 @@ describe.sequential('the trial profile on a real Kubernetes', () => {
     for (const job of migrate) expect(job.status.succeeded, job.metadata.name).toBe(1);
   });
 
-  it('uninstalls with helm uninstall, leaving nothing but the PVCs', async () => {
+  it('uninstalls with helm uninstall, leaving nothing but the PVCs and the Secret that opens them', async () => {
     await db?.close();
     db = undefined;
     forward?.close();
@@ -144,9 +145,12 @@ describe.sequential('the trial profile on a real Kubernetes', () => {
     let left: string[] = [];
     await waitFor('only PVCs left', async () => {
       left = await leftovers(NS);
-      return left.every((name) => name.startsWith('PersistentVolumeClaim/'));
+      return left.every((name) => name.startsWith('PersistentVolumeClaim/') || name === KEPT_SECRET);
     }, 120_000).catch(() => undefined);
-    expect(left.filter((name) => !name.startsWith('PersistentVolumeClaim/')), 'objects left after helm uninstall').toEqual([]);
+    // the generated Secret is kept (helm.sh/resource-policy: keep): a new install reads the
+    // same passwords back instead of locking itself out of the data in the PVCs
+    expect(left.filter((name) => !name.startsWith('PersistentVolumeClaim/') && name !== KEPT_SECRET), 'objects left after helm uninstall').toEqual([]);
+    expect(left).toContain(KEPT_SECRET);
     expect(left.length, 'the bundled dependencies keep their data').toBeGreaterThan(0);
     const clusterWide = await kubectlJson('get', 'clusterroles,clusterrolebindings', '-l', `app.kubernetes.io/instance=${RELEASE}`);
     expect(clusterWide.items.map((item) => item.metadata.name)).toEqual([]);

@@ -4,7 +4,7 @@ import { migrate } from '@glimpse/database';
 import { reconcileStuckImages, redriveDeadLetters, reindexAll, sweepOrphans, type ReindexProgress } from '@glimpse/image-jobs';
 import { QUEUES } from '@glimpse/job-queue';
 import { createLogger } from '@glimpse/logging';
-import { openInfrastructure } from '@glimpse/platform';
+import { keepDataPrivate, openInfrastructure } from '@glimpse/platform';
 
 const usage = `glimpse <command> [options]
 
@@ -69,6 +69,8 @@ async function openWhenReachable(config: ReturnType<typeof loadConfig>, waitSeco
 
 try {
   const config = loadConfig();
+  // what the CLI writes into the data directory (database files, queue, search index) is as private as what the services write
+  keepDataPrivate(config.dataDir);
   const infra = await openWhenReachable(config, seconds('wait', values.wait, 120));
   try {
     switch (command) {

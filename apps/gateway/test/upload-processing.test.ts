@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLUE, RED, alphaPng, animatedGif, bombPng, colourDistance, noiseJpeg, pixelAt, rotatedJpegWithGps, solid } from '@glimpse/test-fixtures';
+import { BLUE, RED, alphaPng, animatedGif, bombPng, colourDistance, fixtureFile, noiseJpeg, pixelAt, rotatedJpegWithGps, solid } from '@glimpse/test-fixtures';
 import { startTestGateway, type Session, type TestGateway } from './harness';
 
 let glimpse: TestGateway;
@@ -91,6 +91,26 @@ describe('uploads that become ready', () => {
     expect(state.status).toBe('failed');
     expect(state.failureReason).toMatch(/could not be decoded/i);
     expect(state.failureReason).not.toMatch(/\/|vips|\.c:/);
+  });
+});
+
+describe('TIFFs in layouts libvips does not read as they are, through upload and the processor', () => {
+  // before: each of these failed as "corrupt" (or "header cannot be read" at upload)
+  it.each(['tiff/old-jpeg.tif', 'tiff/planar-tiles-lzw-predictor.tif', 'tiff/cielab-8bit.tif', 'tiff/rgb-12bit-lzw-tiled.tif', 'tiff/grey-12bit-deflate.tif'])(
+    'makes %s ready, with 8-bit sRGB variants',
+    async (path) => {
+      const { state, served } = await uploadUntilReady(fixtureFile(path), path.split('/')[1]!);
+      expect([state.width, state.height]).toEqual([64, 48]);
+      for (const v of served) expect((await sharp(v.data).metadata()).space).toBe('srgb');
+    },
+  );
+
+  it('refuses a valid layout nothing decodes at upload, naming it, and stores nothing', async () => {
+    const before = (await owner.upload.mine.query({})).items.length;
+    const result = await glimpse.upload(owner, fixtureFile('refused/planar-tiles-ycbcr.tif'), { filename: 'scan.tif' });
+    expect(result.status).toBe(415);
+    expect(result.error?.message).toMatch(/^The file is a TIFF with planar tiles of 8-bit YCbCr, which is not supported; save it as a JPEG/);
+    expect((await owner.upload.mine.query({})).items.length).toBe(before);
   });
 });
 

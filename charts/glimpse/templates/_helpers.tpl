@@ -368,3 +368,14 @@ spec:
   ports:
     - {name: main, port: {{ .port }}, protocol: TCP}
 {{- end }}
+
+{{/* Strict-Transport-Security of ingress.securityHeaders, as the header's value. */}}
+{{- define "glimpse.stsValue" -}}
+{{- $h := .Values.ingress.securityHeaders -}}
+max-age={{ int64 $h.stsSeconds }}{{ if $h.stsIncludeSubdomains }}; includeSubDomains{{ end }}
+{{- end }}
+
+{{/* Key in the Secret of a `secrets.*` value: "authPrivateKey" -> "AUTH_PRIVATE_KEY". */}}
+{{- define "glimpse.secretEnvName" -}}
+{{- . | snakecase | upper -}}
+{{- end }}

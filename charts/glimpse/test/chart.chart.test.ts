@@ -240,9 +240,9 @@ describe('trial profile (everything bundled)', () => {
       expect(routes.get(path)?.middlewares, `security headers on ${path}`).toContain('glimpse-security-headers');
     }
     // The JSON 429 (errors middleware) wraps each rate limit, so it comes first.
-    expect(routes.get('/api/auth')?.middlewares).toEqual(['glimpse-security-headers', 'glimpse-too-many-auth', 'glimpse-ratelimit-auth']);
-    expect(routes.get('/api/upload/create')?.middlewares).toEqual(['glimpse-security-headers', 'glimpse-too-many-upload', 'glimpse-ratelimit-upload', 'glimpse-upload-body']);
-    expect(routes.get('/api/upload')?.middlewares).toEqual(['glimpse-security-headers', 'glimpse-too-many-upload-api', 'glimpse-ratelimit-upload-api', 'glimpse-upload-body']);
+    expect(routes.get('/api/auth')?.middlewares).toEqual(['glimpse-security-headers', 'glimpse-api-no-store', 'glimpse-too-many-auth', 'glimpse-ratelimit-auth']);
+    expect(routes.get('/api/upload/create')?.middlewares).toEqual(['glimpse-security-headers', 'glimpse-api-no-store', 'glimpse-too-many-upload', 'glimpse-ratelimit-upload', 'glimpse-upload-body']);
+    expect(routes.get('/api/upload')?.middlewares).toEqual(['glimpse-security-headers', 'glimpse-api-no-store', 'glimpse-too-many-upload-api', 'glimpse-ratelimit-upload-api', 'glimpse-upload-body']);
     expect(routes.get('/.well-known/jwks.json')?.service).toBe('glimpse-auth');
     for (const m of ['security-headers', 'ratelimit-auth', 'ratelimit-upload', 'ratelimit-upload-api', 'upload-body']) {
       expect(named(objects, 'Middleware', `glimpse-${m}`), m).toBeDefined();

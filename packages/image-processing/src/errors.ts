@@ -1,4 +1,5 @@
 import { GlimpseError } from '@glimpse/errors';
+import { isTiff, readTiffDirectory, segmentsPastEnd } from './tiff-directory';
 
 export const ACCEPTED_FORMATS_SENTENCE = 'Glimpse accepts JPEG, PNG, WebP, AVIF, GIF and TIFF photos.';
 
@@ -27,8 +28,19 @@ export function undecodable(reason: string, cause?: unknown): GlimpseError {
  */
 export function decodeFailure(error: unknown, bytes: Buffer): GlimpseError {
   if (!hasImageSignature(bytes)) return undecodable('the data is not in a known image format', error);
-  if (endsEarly(bytes)) return undecodable('the file is truncated (it may not have finished uploading)', error);
+  if (endsEarly(bytes) || tiffEndsEarly(bytes)) return undecodable('the file is truncated (it may not have finished uploading)', error);
   return undecodable('the image data is corrupt', error);
+}
+
+/** A TIFF whose strips or tiles lie past the end of the file. */
+function tiffEndsEarly(bytes: Buffer): boolean {
+  if (!isTiff(bytes) || bytes.length < 8) return false;
+  const le = bytes[0] === 0x49;
+  const directoryAt = bytes.toString('latin1', 2, 4) === (le ? '*\0' : '\0*') ? (le ? bytes.readUInt32LE(4) : bytes.readUInt32BE(4)) : 0;
+  // the directory is often written last: a cut file has none
+  if (directoryAt >= bytes.length) return true;
+  const dir = readTiffDirectory(bytes);
+  return dir !== undefined && segmentsPastEnd(dir, bytes.length);
 }
 
 /** Whether the bytes start like one of the formats we accept (JPEG, PNG, GIF, WebP, TIFF, AVIF). */

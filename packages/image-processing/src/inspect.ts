@@ -2,7 +2,9 @@ import { GlimpseError } from '@glimpse/errors';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
-import { ACCEPTED_FORMATS_SENTENCE, tooManyPixels, undecodable } from './errors';
+import { ACCEPTED_FORMATS_SENTENCE, decodeFailure, tooManyPixels, undecodable } from './errors';
+import { isTiff } from './tiff-directory';
+import { checkTiffRewrite, tiffRewrite } from './tiff-readable';
 
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff';
 
@@ -38,16 +40,20 @@ const byMime: Record<string, FormatInfo> = {
 /** sharp decoder names we are willing to run on stored originals. */
 export const ACCEPTED_DECODERS: ReadonlySet<string> = new Set(Object.values(byMime).map((f) => f.decoder));
 
-const namedTypes: Record<string, string> = {
-  'application/pdf': 'a PDF document',
-  'image/heic': 'a HEIC photo (export it as JPEG first)',
-  'image/heif': 'a HEIF photo (export it as JPEG first)',
-  'image/bmp': 'a BMP bitmap',
-  'image/jxl': 'a JPEG XL image',
-  'image/vnd.adobe.photoshop': 'a Photoshop document',
-  'application/zip': 'a ZIP archive',
-  'video/mp4': 'an MP4 video',
-  'video/quicktime': 'a QuickTime video',
+/** What a refused type is, and whether it is a picture (then the message never says "not a photo"). */
+const namedTypes: Record<string, { what: string; picture: boolean }> = {
+  'application/pdf': { what: 'a PDF document', picture: false },
+  'image/heic': { what: 'a HEIC photo (export it as JPEG first)', picture: true },
+  'image/heif': { what: 'a HEIF photo (export it as JPEG first)', picture: true },
+  'image/heic-sequence': { what: 'a HEIC image sequence, such as a burst or a Live Photo (export one picture as JPEG first)', picture: true },
+  'image/heif-sequence': { what: 'a HEIF image sequence, such as a burst or a Live Photo (export one picture as JPEG first)', picture: true },
+  'image/bmp': { what: 'a BMP bitmap', picture: true },
+  'image/jxl': { what: 'a JPEG XL image (export it as JPEG first)', picture: true },
+  'image/jp2': { what: 'a JPEG 2000 image (export it as JPEG first)', picture: true },
+  'image/vnd.adobe.photoshop': { what: 'a Photoshop document', picture: false },
+  'application/zip': { what: 'a ZIP archive', picture: false },
+  'video/mp4': { what: 'an MP4 video', picture: false },
+  'video/quicktime': { what: 'a QuickTime video', picture: false },
 };
 
 /** Names what the bytes look like when file-type does not know them (it has no text formats). */
@@ -61,10 +67,15 @@ function describeUnknown(bytes: Buffer): string {
   return 'not an image format Glimpse recognises';
 }
 
-function unsupported(what: string): GlimpseError {
-  // "a HEIC photo (export it as JPEG first)" is a photo, just not one we take.
-  const prefix = what.startsWith('not ') || what.includes('photo') ? `The file is ${what}` : `The file is ${what}, not a photo`;
+function unsupported(what: string, picture: boolean): GlimpseError {
+  // a HEIC photo or a BMP is a picture, just not in a format we take: never "not a photo"
+  const prefix = picture || what.startsWith('not ') ? `The file is ${what}` : `The file is ${what}, not a photo`;
   return new GlimpseError('UNSUPPORTED_IMAGE_TYPE', `${prefix}; ${ACCEPTED_FORMATS_SENTENCE}`);
+}
+
+/** Any other type file-type knows: an image/* one is a picture in a format we do not take. */
+function otherType(mime: string, ext: string): { what: string; picture: boolean } {
+  return mime.startsWith('image/') ? { what: `an image in the ${ext.toUpperCase()} format (${mime})`, picture: true } : { what: `of type ${ext.toUpperCase()} (${mime})`, picture: false };
 }
 
 /**
@@ -76,10 +87,23 @@ export async function inspectUpload(bytes: Buffer, limits: UploadLimits): Promis
     throw new GlimpseError('UPLOAD_EMPTY', 'The file is empty (0 bytes); choose a photo and upload it again.');
   }
   const detected = await fileTypeFromBuffer(bytes);
-  if (!detected || /xml|^text\//.test(detected.mime)) throw unsupported(describeUnknown(bytes));
+  // a TIFF cut before its directory has no type file-type can see: say what happened to it
+  if (!detected && isTiff(bytes)) throw decodeFailure(undefined, bytes);
+  if (!detected || /xml|^text\//.test(detected.mime)) throw unsupported(describeUnknown(bytes), false);
   const info = byMime[detected.mime];
   if (!info) {
-    throw unsupported(namedTypes[detected.mime] ?? `of type ${detected.ext.toUpperCase()} (${detected.mime})`);
+    const { what, picture } = namedTypes[detected.mime] ?? otherType(detected.mime, detected.ext);
+    throw unsupported(what, picture);
+  }
+
+  if (info.format === 'tiff') {
+    // A valid TIFF in a layout libvips cannot read as it is (the processor rewrites it):
+    // its directory gives the size, and what cannot be rewritten is refused now, by name.
+    const rewrite = tiffRewrite(bytes);
+    if (rewrite) {
+      checkTiffRewrite(rewrite, limits.maxPixels);
+      if (rewrite.kind !== 'old-jpeg') return { format: 'tiff', mimeType: info.mimeType, width: rewrite.dir.width, height: rewrite.dir.height, pages: 1 };
+    }
   }
 
   let meta: Metadata;

@@ -7,6 +7,8 @@ import type { CameraFacts } from './exif';
 import { differenceHash, placeholderAndColour, rawInput } from './hashes';
 import type { RawImage } from './hashes';
 import { ACCEPTED_DECODERS } from './inspect';
+import { isTiff } from './tiff-directory';
+import { readableTiff } from './tiff-readable';
 
 export type VariantName = 'thumb' | 'medium' | 'large';
 export type VariantFormat = 'webp' | 'jpeg';
@@ -95,13 +97,16 @@ export async function processImage(original: Buffer, options: ProcessOptions): P
   const input: SharpOptions = { failOn: 'truncated', limitInputPixels: maxPixels };
   if (original.length === 0) throw new GlimpseError('UPLOAD_EMPTY', 'The file is empty (0 bytes); choose a photo and upload it again.');
 
+  // a valid TIFF in a layout libvips does not read is rewritten into one it does (or refused by name)
+  const source = isTiff(original) ? await readableTiff(original, maxPixels) : original;
   let meta: Metadata;
   try {
-    meta = await sharp(original, { ...input, limitInputPixels: false }).metadata();
+    meta = await sharp(source, { ...input, limitInputPixels: false }).metadata();
   } catch (error) {
     throw decodeFailure(error, original);
   }
   if (!ACCEPTED_DECODERS.has(meta.format) || (meta.format === 'heif' && meta.compression !== 'av1')) {
+    // (an old-style JPEG TIFF arrives here as the JPEG it embeds: accepted)
     throw new GlimpseError('UNSUPPORTED_IMAGE_TYPE', `The file is a ${String(meta.format).toUpperCase()} image; ${ACCEPTED_FORMATS_SENTENCE}`);
   }
   if (meta.width * meta.height > maxPixels) throw tooManyPixels(meta.width, meta.height, maxPixels);
@@ -111,7 +116,7 @@ export async function processImage(original: Buffer, options: ProcessOptions): P
   let decoded: RawImage;
   try {
     decoded = await toRaw(
-      sharp(original, input)
+      sharp(source, input)
         .rotate()
         .resize(largestEdge, largestEdge, { fit: 'inside', withoutEnlargement: true })
         .toColourspace('srgb'),

@@ -46,4 +46,19 @@ describe('failure reasons', () => {
     expect(message).toMatch(/HEI[CF] photo/);
     expect(message).not.toMatch(/not a photo/);
   });
+
+  it.each([
+    ['a HEIC burst (heic-sequence)', 'hevc', ['msf1', 'hevc'], /^The file is a HEIC image sequence, such as a burst or a Live Photo \(export one picture as JPEG first\); Glimpse accepts/],
+    ['a HEIF sequence', 'msf1', ['msf1', 'heic'], /^The file is a HEIF image sequence/],
+    ['a HEIF still', 'mif1', ['heic'], /^The file is a HEIF photo \(export it as JPEG first\)/],
+  ])('names %s a picture format it does not take, never "not a photo"', async (_name, brand, compatible, message) => {
+    const ftyp = Buffer.alloc(16 + 4 * compatible.length);
+    ftyp.writeUInt32BE(ftyp.length, 0);
+    ftyp.write(`ftyp${brand}`, 4);
+    compatible.forEach((c, i) => ftyp.write(c, 16 + 4 * i));
+    const text = await reasonOf(inspectUpload(Buffer.concat([ftyp, Buffer.alloc(64)]), { maxPixels: 1e8 }));
+    expect(text).toMatch(message);
+    expect(text).not.toMatch(/not a photo/);
+  });
+
 });

@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync } from 'node:fs';
 import { ConfigError, describeAdapters, loadConfig, type GlimpseConfig } from '@glimpse/config';
 import { createMetrics, createServiceServer, type Route, type ServiceMetrics } from '@glimpse/http-service';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
+import { keepDataPrivate } from './private-data';
 import { createStartupProgress } from './wait-for';
 
 export interface RunningParts {
@@ -33,18 +33,6 @@ export interface RunningService {
  * waits for it with backoff, alive on /healthz and not ready on /readyz, saying what it waits
  * for; it serves its routes once everything has started.
  */
-/**
- * The data directory holds the database, the originals (with their GPS tags), the queue and
- * the signing keys: 0700, and everything this process creates from now on (whichever library
- * creates it) is readable by its owner only. Here, before any adapter opens a file, so that
- * `npm start` (runService) and the tests (startGateway) get the same.
- */
-function keepDataPrivate(dataDir: string) {
-  process.umask(0o077);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
-}
-
 export async function startService(
   name: string,
   config: GlimpseConfig,
@@ -52,6 +40,7 @@ export async function startService(
   start: (context: ServiceContext) => Promise<RunningParts>,
   options: { migrate?: boolean } = {},
 ): Promise<RunningService> {
+  // before any adapter opens a file, so that `npm start` (runService) and the tests (startGateway) get the same
   keepDataPrivate(config.dataDir);
   const metrics = createMetrics(name);
   const progress = createStartupProgress();

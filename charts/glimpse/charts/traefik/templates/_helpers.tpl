@@ -24,8 +24,12 @@ app.kubernetes.io/part-of: glimpse
 {{/* RBAC rules for what Traefik reads in the namespaces it watches (see rbac.yaml). */}}
 {{- define "traefik.namespacedRules" -}}
 - apiGroups: [""]
-  resources: [services, secrets, configmaps]
+  resources: [services, configmaps]
   verbs: [get, list, watch]
+{{- /* the provider reads Secrets (TLS certificates of IngressRoutes, TLSStores) from its informer's cache only: list and watch, never get */}}
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [list, watch]
 - apiGroups: [discovery.k8s.io]
   resources: [endpointslices]
   verbs: [list, watch]
