@@ -19,13 +19,13 @@ interface TagRow {
   tagging_status: string;
   deleted: boolean;
   variants: VariantRecord[];
-  camera: { make?: string; model?: string } | null;
 }
 
 /**
  * The `tag-images` job: runs the vision model on the image's medium JPEG, then stores
  * machine tags (each with its confidence, apart from the owner's tags), the faces count,
- * colour names, camera facts and the moderation label, and asks for a re-index.
+ * colour names and the moderation label, and asks for a re-index. Camera facts are the
+ * processor's (`images.camera`), not tags.
  * Idempotent: an image already tagged is left alone.
  */
 export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId: string }> {
@@ -33,7 +33,7 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId:
     const { imageId } = job.payload;
     const logger = deps.logger.child({ imageId, jobId: job.id, attempt: job.attempt });
     const [row] = await deps.db.query<TagRow>(
-      'SELECT status, tagging_status, deleted_at IS NOT NULL AS deleted, variants, camera FROM images WHERE id = $1',
+      'SELECT status, tagging_status, deleted_at IS NOT NULL AS deleted, variants FROM images WHERE id = $1',
       [imageId],
     );
     if (!row || row.deleted || row.status !== 'ready' || row.tagging_status === 'tagged') return;
@@ -52,9 +52,8 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId:
       const tag = normalizeTag(label);
       if (tag) machineTags.set(tag, Math.max(confidence, machineTags.get(tag) ?? 0));
     }
-    if (result.faces > 0) machineTags.set(result.faces === 1 ? 'portrait' : 'group', 1);
-    const make = row.camera?.make && normalizeTag(row.camera.make);
-    if (make) machineTags.set(make, 1);
+    // Camera make and model stay fields of the image (`camera`), never tags: an iPhone
+    // photo must not be tagged `apple`, the fruit. `portrait`/`group` come from the tagger.
 
     await deps.db.transaction(async (tx) => {
       await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'machine'`, [imageId]);

@@ -1,0 +1,36 @@
+/** One machine tag. `label` is normalised: lower case, singular ("dog", "car", "person"). */
+export interface MachineLabel {
+  label: string;
+  confidence: number;
+}
+
+export interface TaggingResult {
+  /**
+   * Machine tags, most confident first, one per label: COCO objects that passed their
+   * class's threshold, `person` when the person evidence agrees, `portrait` or `group`
+   * from the faces of a tagged person. Never camera facts (make and model are
+   * fields of the image, not tags).
+   */
+  labels: MachineLabel[];
+  /** Faces of at least `FACE_MIN_CONFIDENCE` on an image tagged `person`; 0 otherwise. */
+  faces: number;
+  /** Colour names from the image's palette, most prominent first, at most 3. */
+  colors: string[];
+  moderation: { label: 'safe' | 'sensitive'; confidence: number };
+  /** Which models produced this, with versions, for provenance. */
+  model: string;
+}
+
+export interface ImageTagger {
+  /** `image` is an encoded JPEG/PNG/WebP (the worker passes the `medium` JPEG variant, <= 1280 px). */
+  tag(image: Buffer): Promise<TaggingResult>;
+  close(): Promise<void>;
+}
+
+export interface TaggerOptions {
+  /**
+   * Raise every object threshold to at least this (0–1). Without it each COCO class has
+   * its own measured threshold (`objectThreshold`).
+   */
+  threshold?: number;
+}
