@@ -24,8 +24,8 @@ interface TagRow {
 /**
  * The `tag-images` job: runs the vision model on the image's medium JPEG, then stores
  * machine tags (each with its confidence, apart from the owner's tags), the faces count,
- * colour names and the moderation label, and asks for a re-index. Camera facts are the
- * processor's (`images.camera`), not tags.
+ * colour names, the words read in it (`analysis.text`, for search) and the moderation
+ * label, and asks for a re-index. Camera facts are the processor's (`images.camera`), not tags.
  * Idempotent: an image already tagged is left alone.
  */
 export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId: string }> {
@@ -62,12 +62,12 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<{ imageId:
       }
       await tx.query(
         `UPDATE images SET tagging_status = 'tagged', moderation = $2, analysis = $3, updated_at = now() WHERE id = $1`,
-        [imageId, result.moderation.label, JSON.stringify({ faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, model: result.model })],
+        [imageId, result.moderation.label, JSON.stringify({ faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, text: result.text.text, model: result.model })],
       );
       await recordImageEvent(tx, imageId, 'tagged', [...machineTags.keys()].join(', ') || 'no confident labels');
       await enqueueJob(tx, QUEUES.indexImages, { imageId });
     });
-    logger.info({ tags: [...machineTags.keys()], faces: result.faces, moderation: result.moderation.label }, 'tag: image tagged');
+    logger.info({ tags: [...machineTags.keys()], faces: result.faces, words: result.text.words.length, moderation: result.moderation.label }, 'tag: image tagged');
   };
 
   async function markTagging(imageId: string, status: 'failed' | 'skipped', reason: string) {

@@ -14,3 +14,4 @@ export { modelFiles, TaggerModelMissingError, type ModelFiles } from './models';
 export { colourNames, paletteNames } from './colours';
 export { COCO_LABELS, normaliseLabel } from './labels';
 export { installFileFetch } from './offline-fetch';
+export { confidentWords, createTextReader, textModelFiles, WORD_MIN_CONFIDENCE, type ImageText, type TextReader } from './text';

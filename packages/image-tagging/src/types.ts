@@ -17,6 +17,12 @@ export interface TaggingResult {
   /** Colour names from the image's palette, most prominent first, at most 3. */
   colors: string[];
   moderation: { label: 'safe' | 'sensitive'; confidence: number };
+  /**
+   * Words read in the picture (signs, posters, pages, screenshots) by OCR, in reading
+   * order, case kept; `text` is them joined with spaces. Empty where there is no text, or
+   * when the tagger was made with `ocr: false`.
+   */
+  text: { words: string[]; text: string };
   /** Which models produced this, with versions, for provenance. */
   model: string;
 }
@@ -33,4 +39,6 @@ export interface TaggerOptions {
    * its own measured threshold (`objectThreshold`).
    */
   threshold?: number;
+  /** Read the text in pictures (Tesseract, English). Default true. */
+  ocr?: boolean;
 }

@@ -15,6 +15,8 @@ export interface PhotoTruth {
   /** COCO classes present but tiny, partial or ambiguous: tagging them is not wrong, missing them is not a miss. */
   acceptable: string[];
   kind: 'photo' | 'painting' | 'illustration' | 'scan';
+  /** The words a person reads in it (lower case); `[]` for writing too small to ask for; absent: no writing. */
+  text?: string[];
 }
 
 export interface Photo {
@@ -138,4 +140,40 @@ export function describeScore(score: Score): string {
     `wrong tags: ${score.mistakes.join('; ') || 'none'}`,
     `missed: ${score.misses.join('; ') || 'none'}`,
   ].join('\n');
+}
+
+export interface TextScore {
+  /** Of the legible words in the photos with text, how many OCR read (case-insensitive). */
+  wordRecall: number;
+  /** Of the words OCR gave on photos with legible text, how many are really there. */
+  wordPrecision: number;
+  /** Words OCR gave on photos holding no writing at all, as "file: word". */
+  wordsOnPhotosWithoutText: string[];
+  perPhoto: string[];
+}
+
+/** Scores what OCR read (`read` gives the words of one photo) against the photos' `text`. */
+export async function scoreText(read: (image: Buffer) => Promise<string[]>, photos: Photo[] = loadPhotos()): Promise<TextScore> {
+  let legible = 0;
+  let found = 0;
+  let given = 0;
+  let right = 0;
+  const wordsOnPhotosWithoutText: string[] = [];
+  const perPhoto: string[] = [];
+  for (const photo of photos) {
+    const words = (await read(photo.bytes)).map((w) => w.toLowerCase());
+    const truth = photo.truth.text;
+    if (truth === undefined) {
+      wordsOnPhotosWithoutText.push(...words.map((w) => `${photo.file}: ${w}`));
+      continue;
+    }
+    if (truth.length === 0) continue;
+    const expected = new Set(truth);
+    legible += expected.size;
+    found += [...expected].filter((w) => words.includes(w)).length;
+    given += words.length;
+    right += words.filter((w) => expected.has(w)).length;
+    perPhoto.push(`${photo.file}: "${words.join(' ')}"`);
+  }
+  return { wordRecall: found / Math.max(1, legible), wordPrecision: right / Math.max(1, given), wordsOnPhotosWithoutText, perPhoto };
 }

