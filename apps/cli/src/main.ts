@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@glimpse/config';
 import { migrate } from '@glimpse/database';
-import { reconcileStuckImages, redriveDeadLetters, reindexAll, sweepOrphans, type ReindexProgress } from '@glimpse/image-jobs';
+import { reconcileStuckImages, redriveDeadLetters, reindexAll, retagAll, sweepOrphans, type ReindexProgress } from '@glimpse/image-jobs';
 import { QUEUES } from '@glimpse/job-queue';
 import { createLogger } from '@glimpse/logging';
 import { keepDataPrivate, openInfrastructure } from '@glimpse/platform';
@@ -15,6 +15,7 @@ Commands:
   redrive [--queue Q]     return dead-lettered jobs to their queue (default process-images)
   dead-letters [--queue Q] list dead-lettered jobs with their reasons
   reindex                 rebuild the search index and the recommender from the database
+  retag                   send every ready image back to the tagger (after a model change)
 
 Configuration comes from the same environment variables as the services (see README).
 In embedded mode (no DATABASE_URL), stop \`npm start\` first: the embedded database has one owner.`;
@@ -104,6 +105,12 @@ try {
         const result = await reindexAll({ db: infra.db, searchIndex: await infra.searchIndex(), recommender: infra.recommender() }, progressBar);
         process.stderr.write('\n');
         console.log(`reindexed ${result.images} image(s), ${result.likes} like(s), ${result.views} view(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        break;
+      }
+      case 'retag': {
+        const queued = await retagAll(infra.db, (done, total) => progressBar({ phase: 'images', done, total }));
+        process.stderr.write('\n');
+        console.log(`sent ${queued} image(s) back to the tagger; the workers pick them up behind new uploads`);
         break;
       }
       default:

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { solid, until } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestGateway, type Session, type TestGateway } from './harness';
@@ -95,6 +97,16 @@ describe('machine tags', () => {
     const blue = await until(() => glimpse.anonymous().search.images.query({ colors: ['blue'] }), (r) => ids(r.hits).includes(ocean), 'colour names in the index', 50_000);
     expect(ids(blue.hits)).not.toContain(photos.sunset);
     expect(blue.facets.colors.find((f) => f.value === 'blue')?.count).toBe(blue.found);
+  });
+  it('makes the words inside a photo searchable (a real street sign read by OCR)', async () => {
+    const sign = readFileSync(fileURLToPath(new URL('../../../packages/image-tagging/test/fixtures/photos/opencv-scenetext01.jpg', import.meta.url)));
+    const id = await glimpse.uploadOk(alice, sign, { title: 'On my walk' });
+    await glimpse.settle(alice, id);
+    await until(() => alice.upload.status.query({ imageId: id }), (s) => s.taggingStatus !== 'pending', 'the tagger', 90_000);
+    // "NOTICE … DOUBLE PARKING PROHIBITED …": neither the title nor any tag says parking.
+    const found = await until(() => glimpse.anonymous().search.images.query({ q: 'parking' }), (r) => ids(r.hits).includes(id), 'the words read in the photo in the index', 30_000);
+    expect(ids(found.hits)).toContain(id);
+    expect(ids((await glimpse.anonymous().search.images.query({ q: 'prohibited' })).hits)).toContain(id);
   });
 });
 

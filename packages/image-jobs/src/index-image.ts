@@ -34,7 +34,8 @@ export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promi
       document: {
         id: row.id,
         title: row.title,
-        description: row.description,
+        // The words read in the photo (OCR) are searched like its description, ranked below the title.
+        description: [row.description, row.analysis?.text].filter((part) => part && part.trim()).join('\n'),
         tags: allTags,
         userTags,
         machineTags,

@@ -88,3 +88,28 @@ export async function redriveDeadLetters(db: Database, queue: JobQueue, logger: 
   logger.info({ queue: queueName, moved }, 'redrive: dead letters returned to their queue');
   return moved;
 }
+
+/**
+ * Sends every ready image back to the tagger (after a model change: new tags, the words in
+ * photos), as bulk jobs behind fresh uploads. Its machine tags are replaced when the job
+ * runs; until then the old ones stay. Reports progress; returns how many were queued.
+ */
+export async function retagAll(db: Database, onProgress: (done: number, total: number) => void = () => {}, batchSize = 500): Promise<number> {
+  const total = await imagePipeline.countReady(db);
+  let after = '00000000-0000-0000-0000-000000000000';
+  let queued = 0;
+  for (;;) {
+    const ids = await imagePipeline.readyIdsAfter(db, after, batchSize);
+    if (ids.length === 0) return queued;
+    await db.transaction(async (tx) => {
+      for (const id of ids) {
+        if (!(await imagePipeline.markTaggingPending(tx, id))) continue;
+        await imageWrites.recordEvent(tx, id, 'retag', 'sent back to the tagger');
+        await enqueueJob(tx, QUEUES.tagImages, { imageId: id }, 'bulk');
+      }
+    });
+    queued += ids.length;
+    after = ids.at(-1)!;
+    onProgress(queued, total);
+  }
+}

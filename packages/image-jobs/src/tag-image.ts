@@ -16,7 +16,8 @@ export interface TagImageDeps {
 /**
  * The `tag-images` job: runs the vision model on the image's medium JPEG, then stores
  * machine tags (each with its confidence, apart from the owner's tags), the faces count,
- * colour names, camera facts and the moderation label, and asks for a re-index.
+ * colour names, the words read in it (`analysis.text`, for search) and the moderation
+ * label, and asks for a re-index. Camera facts are the processor's (`images.camera`), not tags.
  * Idempotent: an image already tagged is left alone.
  */
 export function createTagImageHandler(deps: TagImageDeps): JobHandler<JobPayloads['tag-images']> {
@@ -40,20 +41,19 @@ export function createTagImageHandler(deps: TagImageDeps): JobHandler<JobPayload
       const tag = normalizeTag(label);
       if (tag) machineTags.set(tag, Math.max(confidence, machineTags.get(tag) ?? 0));
     }
-    if (result.faces > 0) machineTags.set(result.faces === 1 ? 'portrait' : 'group', 1);
-    const make = row.camera?.make && normalizeTag(row.camera.make);
-    if (make) machineTags.set(make, 1);
+    // Camera make and model stay fields of the image (`camera`), never tags: an iPhone
+    // photo must not be tagged `apple`, the fruit. `portrait`/`group` come from the tagger.
 
     await deps.db.transaction(async (tx) => {
       await imagePipeline.saveTagging(tx, imageId, {
         tags: machineTags,
         moderation: result.moderation.label,
-        analysis: { faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, model: result.model },
+        analysis: { faces: result.faces, colors: result.colors, moderationConfidence: result.moderation.confidence, text: result.text.text, model: result.model },
       });
       await imageWrites.recordEvent(tx, imageId, 'tagged', [...machineTags.keys()].join(', ') || 'no confident labels');
       await imageWrites.requestReindex(tx, imageId);
     });
-    logger.info({ tags: [...machineTags.keys()], faces: result.faces, moderation: result.moderation.label }, 'tag: image tagged');
+    logger.info({ tags: [...machineTags.keys()], faces: result.faces, words: result.text.words.length, moderation: result.moderation.label }, 'tag: image tagged');
   };
 
   async function markTagging(imageId: string, status: 'failed' | 'skipped', reason: string) {

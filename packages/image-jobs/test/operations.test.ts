@@ -9,7 +9,7 @@ import { enqueueJob, queuedJobs } from '@glimpse/outbox';
 import { createFilesystemStorage, type ObjectStorage } from '@glimpse/object-storage';
 import { solid } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProcessImageHandler, reconcileStuckImages, redriveDeadLetters, sweepOrphans } from '@glimpse/image-jobs';
+import { createProcessImageHandler, reconcileStuckImages, redriveDeadLetters, retagAll, sweepOrphans } from '@glimpse/image-jobs';
 
 const directory = mkdtempSync(join(tmpdir(), 'glimpse-ops-'));
 const buckets = { unprocessed: 'unprocessed', processed: 'processed' };
@@ -111,5 +111,21 @@ describe('sweeper', () => {
     expect(result.orphanObjects.sort()).toEqual([`processed/images/${orphan}/thumb.webp`, `unprocessed/originals/${deleted}`, `unprocessed/originals/${orphan}`].sort());
     expect(await storage.statObject(buckets.unprocessed, `originals/${live}`)).toBeDefined();
     expect(await db.query('SELECT 1 FROM images WHERE id = $1', [deleted])).toEqual([]);
+  });
+});
+
+describe('retag', () => {
+  it('sends every ready image back to the tagger as bulk jobs, with progress, and leaves the rest alone', async () => {
+    const ready = await pendingImage();
+    await db.query(`UPDATE images SET status = 'ready', tagging_status = 'tagged' WHERE id = $1`, [ready]);
+    const notReady = await pendingImage();
+    const progress: Array<[number, number]> = [];
+    const queued = await retagAll(db, (done, total) => progress.push([done, total]));
+    expect(queued).toBeGreaterThanOrEqual(1);
+    expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
+    expect((await db.query<{ tagging_status: string }>('SELECT tagging_status FROM images WHERE id = $1', [ready]))[0]!.tagging_status).toBe('pending');
+    const jobs = (await queuedJobs(db, QUEUES.tagImages)).map((job) => job.imageId);
+    expect(jobs).toContain(ready);
+    expect(jobs).not.toContain(notReady);
   });
 });

@@ -35,7 +35,7 @@ export interface IndexRow {
   status: ImageStatus;
   deleted: boolean;
   moderation: string | null;
-  analysis: { colors?: string[] } | null;
+  analysis: { colors?: string[]; text?: string } | null;
   width: number;
   height: number;
   like_count: number;
@@ -91,6 +91,11 @@ export const imagePipeline = {
       await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
     }
     await tx.query(`UPDATE images SET tagging_status = 'tagged', moderation = $2, analysis = $3, updated_at = now() WHERE id = $1`, [imageId, outcome.moderation, JSON.stringify(outcome.analysis)]);
+  },
+
+  /** Back to the tagger (a new model): true when the image is ready and live. */
+  async markTaggingPending(tx: Queryable, imageId: string): Promise<boolean> {
+    return (await tx.query(`UPDATE images SET tagging_status = 'pending', updated_at = now() WHERE id = $1 AND status = 'ready' AND deleted_at IS NULL RETURNING id`, [imageId])).length > 0;
   },
 
   async markTagging(tx: Queryable, imageId: string, status: 'failed' | 'skipped') {
