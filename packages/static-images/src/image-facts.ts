@@ -17,9 +17,6 @@ interface Waiting {
 }
 
 const MAX_BATCH = 500;
-/** A batch that starts within this long of the previous one's end waits GATHER_MS for company. */
-const BUSY_WITHIN_MS = 2;
-const GATHER_MS = 1;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A uuid[] literal: cheaper for the embedded database to take than a bound array, and safe since every id is checked to be a UUID. */
@@ -46,7 +43,6 @@ export function createImageFactsReader(db: Queryable, options: { maxRememberedVa
   const knownVariants = new Map<string, readonly VariantRecord[]>();
   let pending = new Map<string, Waiting[]>();
   let running = false;
-  let lastBatchEnded = -Infinity;
 
   function remember(id: string, variants: readonly VariantRecord[]) {
     if (knownVariants.size >= maxRemembered) knownVariants.delete(knownVariants.keys().next().value!);
@@ -89,7 +85,6 @@ export function createImageFactsReader(db: Queryable, options: { maxRememberedVa
       }
     } finally {
       running = false;
-      lastBatchEnded = performance.now();
     }
   }
 
@@ -99,13 +94,11 @@ export function createImageFactsReader(db: Queryable, options: { maxRememberedVa
         const waiting = pending.get(imageId);
         if (waiting) waiting.push({ resolve, reject });
         else pending.set(imageId, [{ resolve, reject }]);
-        // The query starts once this turn of the event loop has read every request that is in
-        // (embedded PGlite runs a query synchronously, so starting at once would batch nothing);
-        // under load (a query ended a moment ago) a millisecond later, to take in more at once.
+        // The query starts once this turn of the event loop has read every request that is in:
+        // embedded PGlite runs a query synchronously, so starting at once would batch nothing.
         if (!running) {
           running = true;
-          if (performance.now() - lastBatchEnded < BUSY_WITHIN_MS) setTimeout(drain, GATHER_MS);
-          else setImmediate(drain);
+          setImmediate(drain);
         }
       });
     },
