@@ -1,4 +1,7 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { variantKey } from '@glimpse/images';
 import { solid } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './harness';
@@ -68,5 +71,44 @@ describe('GET /static/image/{id}/{variant}.{ext}', () => {
 
   it('never serves originals', async () => {
     expect((await glimpse.get(`/static/image/${imageId}/original.jpg`)).status).toBe(404);
+  });
+
+  it('answers a matching If-None-Match before reading object storage', async () => {
+    const owner = await glimpse.signUp('revalidator');
+    const id = await glimpse.uploadOk(owner, await solid(500, 400, '#3060a0').jpeg().toBuffer());
+    const thumb = (await glimpse.settle(owner, id)).variants.find((v) => v.name === 'thumb' && v.format === 'webp')!;
+    // With the object gone from disk, only an answer that never touched storage can succeed.
+    rmSync(join(glimpse.dataDir, 'objects', 'processed', variantKey(id, 'thumb', 'webp')));
+    const revalidated = await glimpse.get(thumb.url, { 'if-none-match': thumb.etag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers.get('etag')).toBe(thumb.etag);
+  });
+
+  it('honours a visibility change and a delete on the very next request, while others for the same image are in flight', async () => {
+    const owner = await glimpse.signUp('changer');
+    const id = await glimpse.uploadOk(owner, await solid(600, 400, '#a04060').jpeg().toBuffer());
+    const medium = (await glimpse.settle(owner, id)).variants.find((v) => v.name === 'medium' && v.format === 'webp')!;
+    const url = medium.url.split('?')[0]!;
+    expect((await glimpse.get(url)).status).toBe(200);
+
+    // Concurrent readers keep the route busy (and share its database reads) across each change.
+    let reading = true;
+    const readers = Array.from({ length: 16 }, async () => {
+      while (reading) await (await glimpse.get(url, { 'if-none-match': medium.etag })).arrayBuffer();
+    });
+    try {
+      await owner.upload.update.mutate({ imageId: id, visibility: 'private' });
+      expect((await glimpse.get(url)).status).toBe(404);
+      expect((await glimpse.get(url, { 'if-none-match': medium.etag })).status).toBe(404);
+      await owner.upload.update.mutate({ imageId: id, visibility: 'unlisted' });
+      expect((await glimpse.get(url, { 'if-none-match': medium.etag })).status).toBe(304);
+      expect((await glimpse.get(url)).status).toBe(200);
+      await owner.upload.delete.mutate({ imageId: id });
+      expect((await glimpse.get(url)).status).toBe(404);
+      expect((await glimpse.get(url, { 'if-none-match': medium.etag })).status).toBe(404);
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
   });
 });

@@ -34,7 +34,8 @@ const familyOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
 
 export function createClientAddressResolver(trustedProxies?: string | readonly string[]): ClientAddressResolver {
   const trusted = parseTrustedProxies(trustedProxies);
-  const isTrusted = (address: string) => isIP(address) !== 0 && trusted.check(address, familyOf(address));
+  const trustsAnyone = trusted.rules.length > 0;
+  const isTrusted = (address: string) => trustsAnyone && isIP(address) !== 0 && trusted.check(address, familyOf(address));
   const peer = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
   const forwardedFor = (req: IncomingMessage) =>
     (Array.isArray(req.headers['x-forwarded-for']) ? req.headers['x-forwarded-for'].join(',') : (req.headers['x-forwarded-for'] ?? ''))
@@ -65,14 +66,22 @@ export function createClientAddressResolver(trustedProxies?: string | readonly s
   };
 }
 
-const resolved = new WeakMap<IncomingMessage, string>();
+const resolved = new WeakMap<IncomingMessage, string | ClientAddressResolver>();
 
-/** The server records each request's client address once, here; procedures read it through the request context. */
-export function rememberClientAddress(req: IncomingMessage, address: string) {
+/**
+ * The server names, once per request, the resolver that decides its client address; the
+ * address itself is worked out the first time a procedure asks (a static file never does).
+ */
+export function rememberClientAddress(req: IncomingMessage, address: string | ClientAddressResolver) {
   resolved.set(req, address);
 }
 
 /** The address the server resolved, or the connected peer when the request did not come through a service server. */
 export function clientAddressOf(req: IncomingMessage): string {
-  return resolved.get(req) ?? req.socket.remoteAddress ?? 'unknown';
+  const known = resolved.get(req);
+  if (known === undefined) return req.socket.remoteAddress ?? 'unknown';
+  if (typeof known === 'string') return known;
+  const address = known.clientAddress(req);
+  resolved.set(req, address);
+  return address;
 }

@@ -40,6 +40,7 @@ export const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
 } as const;
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 /** Sent only on answers that came over TLS (directly or through a trusted proxy): over plain HTTP browsers ignore it. */
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
@@ -110,6 +111,15 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     return { ready: results.every(([, state]) => state === 'ok'), checks: Object.fromEntries(results) };
   }
 
+  /** One histogram child per method, route and status, looked up by a string: no label object hashed per request. */
+  const observers = new Map<string, { observe(seconds: number): void }>();
+  function observe(method: string, route: string, status: number, seconds: number) {
+    const key = `${method} ${route} ${status}`;
+    let observer = observers.get(key);
+    if (!observer) observers.set(key, (observer = metrics.httpRequests.labels(method, route, String(status))));
+    observer.observe(seconds);
+  }
+
   let closing = false;
   /** Answers not sent yet: when the server closes, they tell their client not to reuse the connection. */
   const unanswered = new Set<ServerResponse>();
@@ -123,12 +133,9 @@ export function createServiceServer(options: ServiceServerOptions): ServiceServe
     const path = (req.url ?? '/').split('?')[0]!;
     const route = routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
     const routeLabel = route?.prefix ?? (path.startsWith('/api/') ? 'unknown' : path === '/healthz' || path === '/readyz' || path === '/metrics' ? path : 'web');
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpRequests.observe({ method: req.method ?? 'GET', route: routeLabel, status: String(res.statusCode) }, seconds);
-    });
-    rememberClientAddress(req, addresses.clientAddress(req));
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    res.on('finish', () => observe(req.method ?? 'GET', routeLabel, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    rememberClientAddress(req, addresses);
+    for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
     if (addresses.isSecure(req)) res.setHeader('Strict-Transport-Security', HSTS);
     // API answers are per viewer (and may carry tokens): no browser or proxy may keep them.
     if (path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');

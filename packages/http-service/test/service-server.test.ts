@@ -73,6 +73,20 @@ describe('the service server', () => {
     rmSync(webRoot, { recursive: true, force: true });
   });
 
+  it('reports how long the event loop stalled since the previous scrape in /metrics', async () => {
+    const stallOf = async () => Number(/^glimpse_event_loop_delay_seconds\{quantile="1",service="test"\} (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stallOf();
+    // Hold the event loop for 150 ms, as a synchronous decode or a large JSON.stringify would.
+    const until = performance.now() + 150;
+    while (performance.now() < until);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await stallOf()).toBeGreaterThanOrEqual(0.12);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Reset by the scrape: the next window saw no such stall.
+    expect(await stallOf()).toBeLessThan(0.12);
+  });
+
   it('answers a missing hashed asset with 404, never index.html under a year-long cache', async () => {
     const missing = await fetch(`${url}/assets/app-0000.js`);
     expect(missing.status).toBe(404);

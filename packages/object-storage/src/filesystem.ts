@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -126,8 +125,22 @@ export function createFilesystemStorage(root: string): ObjectStorage {
     async openObject(bucket, key, range?: ByteRange): Promise<Readable> {
       const path = objectPath(bucket, key);
       if (range) assertValidRange(range);
-      if (!(await statObject(bucket, key))) throw new ObjectNotFoundError(bucket, key);
-      return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+      // One open and an fstat of the open file, then reads to the end or the range's last byte,
+      // then close: no path lookups beyond the open, no sidecar (an object is renamed into place
+      // only after its sidecar, so a file under its real name is whole).
+      let handle;
+      try {
+        handle = await open(path, 'r');
+      } catch (error) {
+        if (isMissing(error)) throw new ObjectNotFoundError(bucket, key);
+        throw error;
+      }
+      // A directory opens too (a prefix of other keys): it is no object.
+      if ((await handle.stat()).isDirectory()) {
+        await handle.close();
+        throw new ObjectNotFoundError(bucket, key);
+      }
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
     statObject,
     async deleteObject(bucket, key) {

@@ -3,9 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import type { TokenVerifier, Viewer } from '@glimpse/access-tokens';
 import type { Database } from '@glimpse/database';
 import type { Route } from '@glimpse/http-service';
-import { VARIANT_EXTENSION, VARIANT_NAMES, imageReads, isVisible, type UrlSigner, type VariantFormat, type VariantRecord } from '@glimpse/images';
+import { VARIANT_EXTENSION, VARIANT_NAMES, isVisible, type UrlSigner, type VariantFormat, type VariantRecord } from '@glimpse/images';
 import type { Logger } from '@glimpse/logging';
 import type { ObjectStorage } from '@glimpse/object-storage';
+import { createImageFactsReader } from './image-facts';
+import { createVariantBytesCache } from './variant-bytes';
 
 export const STATIC_PREFIX = '/static/image';
 
@@ -16,6 +18,8 @@ export interface StaticImageDeps {
   signer: UrlSigner;
   verifier: TokenVerifier;
   logger: Logger;
+  /** Variants up to `maxEntryBytes` are kept in memory, `maxBytes` in all (defaults 64 MiB, 512 KiB). */
+  variantCache?: { maxBytes: number; maxEntryBytes: number };
 }
 
 // An image id is a UUID: anything else (36 hex digits, say) is a 404 here, never a database error.
@@ -28,17 +32,37 @@ const PATH = new RegExp(
 );
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const PRIVATE = 'private, max-age=3600';
+const DEFAULT_VARIANT_CACHE = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: 512 * 1024 };
 
 /**
  * `GET /static/image/{imageId}/{variant}.{ext}`: variants are immutable once an image is
  * ready, so responses carry a strong ETag and a year-long Cache-Control; Range requests
  * are answered with 206. Unknown, unready, deleted or not-visible images are 404 alike.
+ *
+ * Every answer follows the database as it stands after the request arrived (see
+ * `createImageFactsReader`: concurrent requests share one query), so a visibility change or
+ * delete is honoured by the very next request on every replica. A matching If-None-Match is
+ * answered before any object storage I/O, and small variants are served from memory.
  */
 export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
+  const primary = createImageFactsReader(deps.db);
+  const replica = deps.db.replica === deps.db ? primary : createImageFactsReader(deps.db.replica);
+  const cache = createVariantBytesCache(deps.variantCache ?? DEFAULT_VARIANT_CACHE);
+
   async function viewerOf(req: IncomingMessage): Promise<Viewer | null> {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) return null;
     return deps.verifier.verify(match[1]!).catch(() => null);
+  }
+
+  /** The variant's bytes from memory, or read once from storage and kept when small. */
+  async function smallVariant(variant: VariantRecord): Promise<Buffer> {
+    const cached = cache.get(variant.key, variant.etag);
+    if (cached) return cached;
+    const bytes = await deps.storage.getObject(deps.processedBucket, variant.key);
+    if (bytes.length !== variant.bytes) throw new Error(`object ${variant.key} holds ${bytes.length} bytes, its image row says ${variant.bytes}`);
+    cache.set(variant.key, variant.etag, bytes);
+    return bytes;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -46,22 +70,25 @@ export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' });
       return res.end('Only GET and HEAD are allowed here.\n');
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const match = PATH.exec(url.pathname);
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const match = PATH.exec(queryAt < 0 ? target : target.slice(0, queryAt));
     if (!match) return notFound(res, 'Expected /static/image/{imageId}/{thumb|medium|large}.{webp|jpg}.');
     const [, imageId, name, extension] = match as unknown as [string, string, VariantRecord['name'], string];
 
     // A request without a token reads the replica; one it does not show as ready yet (just
     // processed, the replica a moment behind) is asked of the primary before it is a 404.
-    const fromReplica = req.headers.authorization ? undefined : await imageReads.variantsOf(deps.db.replica, imageId);
-    const row = fromReplica?.status === 'ready' ? fromReplica : await imageReads.variantsOf(deps.db, imageId);
+    const fromReplica = req.headers.authorization || replica === primary ? undefined : await replica.read(imageId);
+    const row = fromReplica?.status === 'ready' ? fromReplica : await primary.read(imageId);
     if (!row || row.status !== 'ready') return notFound(res);
     // The one visibility rule for a link; a private image also opens with a signed URL (what its owner's pages embed).
     if (!isVisible(row, null, 'link')) {
-      const signed = deps.signer.isValid(imageId, url.searchParams.get('exp'), url.searchParams.get('sig'));
+      const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
+      const signed = deps.signer.isValid(imageId, query.get('exp'), query.get('sig'));
       if (!signed && !isVisible(row, (await viewerOf(req))?.id ?? null, 'link')) return notFound(res);
     }
-    const variant = row.variants.find((v) => v.name === name && v.format === FORMAT_BY_EXTENSION[extension]);
+    const format = FORMAT_BY_EXTENSION[extension];
+    const variant = row.variants.find((v) => v.name === name && v.format === format);
     if (!variant) return notFound(res);
 
     const headers: Record<string, string | number> = {
@@ -89,6 +116,11 @@ export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
     if (req.method === 'HEAD') {
       res.writeHead(range ? 206 : 200, headers);
       return res.end();
+    }
+    if (variant.bytes <= cache.maxEntryBytes) {
+      const bytes = await smallVariant(variant);
+      res.writeHead(range ? 206 : 200, headers);
+      return res.end(range ? bytes.subarray(range.start, range.end + 1) : bytes);
     }
     const body = await deps.storage.openObject(deps.processedBucket, variant.key, range ?? undefined);
     res.writeHead(range ? 206 : 200, headers);

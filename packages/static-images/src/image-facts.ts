@@ -1,0 +1,106 @@
+import type { Queryable } from '@glimpse/database';
+import type { VariantRecord, VisibilityFacts } from '@glimpse/images';
+
+/** What the static route needs to answer for one image: who may see it, and its variants. */
+export interface ImageFacts extends VisibilityFacts {
+  variants: readonly VariantRecord[];
+}
+
+export interface ImageFactsReader {
+  /** The image's facts as the database holds them at some moment after this call began; undefined when unknown or deleted. */
+  read(imageId: string): Promise<ImageFacts | undefined>;
+}
+
+interface Waiting {
+  resolve: (facts: ImageFacts | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A uuid[] literal: cheaper for the embedded database to take than a bound array, and safe since every id is checked to be a UUID. */
+function uuidArray(ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`Not an image id (expected a lowercase UUID): ${JSON.stringify(id)}`);
+  return `{${ids.join(',')}}`;
+}
+
+/**
+ * Reads image facts exactly as a query per request would, at a fraction of the cost: requests
+ * that arrive while a query is running wait for the next one, which asks for all of their ids
+ * at once. A query never starts before the requests it answers arrived, so every answer
+ * reflects the database at some moment after its request came in — a visibility change or
+ * delete committed before a request is always honoured by it, on every replica, with no
+ * invalidation to lose. Under load the cost is one query per batch instead of one per
+ * request; when idle, a request costs one query, as before.
+ *
+ * A ready image's variants never change (the processor only ever marks an image ready once),
+ * so they are kept per id and the query reads only the few columns that can change.
+ */
+export function createImageFactsReader(db: Queryable, options: { maxRememberedVariants?: number } = {}): ImageFactsReader {
+  const maxRemembered = options.maxRememberedVariants ?? 50_000;
+  /** id → variants of an image seen ready; insertion order doubles as the eviction order. */
+  const knownVariants = new Map<string, readonly VariantRecord[]>();
+  let pending = new Map<string, Waiting[]>();
+  let running = false;
+
+  function remember(id: string, variants: readonly VariantRecord[]) {
+    if (knownVariants.size >= maxRemembered) knownVariants.delete(knownVariants.keys().next().value!);
+    knownVariants.set(id, variants);
+  }
+
+  async function runBatch(batch: Map<string, Waiting[]>) {
+    const ids = [...batch.keys()];
+    const rows = await db.query<{ id: string; owner_id: string; visibility: ImageFacts['visibility']; status: ImageFacts['status']; moderation: string | null }>(
+      'SELECT id, owner_id, visibility, status, moderation FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+      [uuidArray(ids)],
+    );
+    const unknown = rows.filter((row) => row.status === 'ready' && !knownVariants.has(row.id)).map((row) => row.id);
+    if (unknown.length > 0) {
+      // Read after the row above: a ready image's variants are the same whenever they are read.
+      const variants = await db.query<{ id: string; variants: VariantRecord[] }>("SELECT id, variants FROM images WHERE id = ANY($1::uuid[]) AND status = 'ready'", [uuidArray(unknown)]);
+      for (const row of variants) remember(row.id, row.variants);
+    }
+    const found = new Map<string, ImageFacts>();
+    for (const row of rows) {
+      const variants = row.status === 'ready' ? knownVariants.get(row.id) : undefined;
+      if (!variants) knownVariants.delete(row.id);
+      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, variants: variants ?? [] });
+    }
+    for (const id of ids) if (!found.has(id)) knownVariants.delete(id);
+    for (const [id, waiting] of batch) for (const { resolve } of waiting) resolve(found.get(id));
+  }
+
+  async function drain() {
+    try {
+      while (pending.size > 0) {
+        let batch = pending;
+        if (batch.size > MAX_BATCH) {
+          batch = new Map([...pending].slice(0, MAX_BATCH));
+          for (const id of batch.keys()) pending.delete(id);
+        } else pending = new Map();
+        await runBatch(batch).catch((error: unknown) => {
+          for (const waiting of batch.values()) for (const { reject } of waiting) reject(error);
+        });
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    read(imageId) {
+      return new Promise((resolve, reject) => {
+        const waiting = pending.get(imageId);
+        if (waiting) waiting.push({ resolve, reject });
+        else pending.set(imageId, [{ resolve, reject }]);
+        // The query starts once this turn of the event loop has read every request that is in:
+        // embedded PGlite runs a query synchronously, so starting at once would batch nothing.
+        if (!running) {
+          running = true;
+          setImmediate(drain);
+        }
+      });
+    },
+  };
+}
