@@ -1,5 +1,6 @@
-import type { AuthRouter } from '@glimpse/auth';
+import type { AuthRouter, User } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
+import type { NotificationsRouter } from '@glimpse/notifications';
 import type { SearchRouter } from '@glimpse/search';
 import type { UploadRouter } from '@glimpse/upload';
 import { createTRPCClient, httpLink } from '@trpc/client';
@@ -16,6 +17,7 @@ export function apiClients(baseUrl: string, accessToken?: string) {
     upload: createTRPCClient<UploadRouter>({ links: [link('/api/upload')] }),
     feed: createTRPCClient<FeedRouter>({ links: [link('/api/feed')] }),
     search: createTRPCClient<SearchRouter>({ links: [link('/api/search')] }),
+    notifications: createTRPCClient<NotificationsRouter>({ links: [link('/api/notifications')] }),
   };
 }
 
@@ -76,7 +78,7 @@ export interface Session extends ApiClients {
   password: string;
   accessToken: string;
   refreshToken: string;
-  user: { id: string; username: string; email: string; createdAt: string };
+  user: User;
 }
 
 let userCounter = 0;

@@ -1,4 +1,21 @@
 export { openInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure';
 export { createStartupProgress, startupBackoff, waitFor, type StartupProgress, type WaitOptions } from './wait-for';
 export { runService, startService, type RunningParts, type RunningService, type ServiceContext } from './run-service';
-export { authRoutes, createSigner, createVerifier, feedRoutes, indexerWorker, searchRoutes, searchService, startImageProcessor, startIndexer, startMaintenance, startTagger, staticImageRoutes, uploadRoutes } from './services';
+export {
+  authRoutes,
+  createSigner,
+  createVerifier,
+  feedRoutes,
+  indexerWorker,
+  notificationRoutes,
+  notifierWorker,
+  searchRoutes,
+  searchService,
+  startImageProcessor,
+  startIndexer,
+  startMaintenance,
+  startNotifier,
+  startTagger,
+  staticImageRoutes,
+  uploadRoutes,
+} from './services';
