@@ -1,11 +1,12 @@
 import type { AuthRouter } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
+import type { NotificationsRouter } from '@glimpse/notifications';
 import type { SearchRouter } from '@glimpse/search';
 import type { UploadRouter } from '@glimpse/upload';
 import { QueryClient } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import { auth, feed, search, upload } from './trpc';
+import { auth, feed, notifications, search, upload } from './trpc';
 
 const MAX_RETRIES = 3;
 
@@ -54,4 +55,5 @@ export const trpc = {
   upload: createTRPCOptionsProxy<UploadRouter, { keyPrefix: true }>({ client: upload, queryClient, keyPrefix: 'upload' }),
   feed: createTRPCOptionsProxy<FeedRouter, { keyPrefix: true }>({ client: feed, queryClient, keyPrefix: 'feed' }),
   search: createTRPCOptionsProxy<SearchRouter, { keyPrefix: true }>({ client: search, queryClient, keyPrefix: 'search' }),
+  notifications: createTRPCOptionsProxy<NotificationsRouter, { keyPrefix: true }>({ client: notifications, queryClient, keyPrefix: 'notifications' }),
 };
