@@ -4,6 +4,7 @@ import type { GlimpseConfig } from '@glimpse/config';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { startOutboxRelay } from '@glimpse/outbox';
 import {
+  adminRoutes,
   authRoutes,
   createSigner,
   createVerifier,
@@ -47,6 +48,7 @@ export function composeGateway(options: { retryDelayMs?: (attempt: number) => nu
       routes: [
         ...authRoutes(infra, signer, verifier, relay, logger),
         ...notificationRoutes(infra, verifier, logger),
+        ...adminRoutes(infra, verifier, logger),
         ...uploadRoutes(infra, verifier, relay, logger),
         ...feedRoutes(infra, verifier, relay, logger),
         ...(await searchRoutes(infra, verifier, logger)),

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('account recovery in the browser', () => {
-  it('confirms the address from the email, resets a forgotten password, and rings the bell when an upload fails', async () => {
+  it('confirms the address from the email, resets a forgotten password, rings the bell when an upload fails, and shows the admin dashboard', async () => {
     const page = await (await browser.newContext()).newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -87,6 +87,14 @@ describe('account recovery in the browser', () => {
     await page.getByRole('button', { name: /Notifications, 1 unread/ }).click();
     await page.getByRole('region', { name: 'Notifications' }).getByText(/"Broken one" could not be processed/).waitFor();
     await page.getByTestId('bell-count').waitFor({ state: 'detached' });
+
+    // The first account administers the site: its dashboard charts the images by status.
+    await page.getByRole('link', { name: 'Admin' }).click();
+    const byStatus = page.getByRole('figure', { name: 'Images by status' });
+    await byStatus.locator('.bar-row', { hasText: 'failed' }).filter({ hasText: '1' }).waitFor();
+    expect(await byStatus.locator('.bar-row').count()).toBe(5);
+    await page.getByRole('row', { name: /@hana/ }).waitFor();
+    await page.getByRole('row', { name: /notifications/ }).waitFor();
     expect(errors).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { AdminRouter } from '@glimpse/admin';
 import type { AuthRouter, User } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
 import type { NotificationsRouter } from '@glimpse/notifications';
@@ -18,6 +19,7 @@ export function apiClients(baseUrl: string, accessToken?: string) {
     feed: createTRPCClient<FeedRouter>({ links: [link('/api/feed')] }),
     search: createTRPCClient<SearchRouter>({ links: [link('/api/search')] }),
     notifications: createTRPCClient<NotificationsRouter>({ links: [link('/api/notifications')] }),
+    admin: createTRPCClient<AdminRouter>({ links: [link('/api/admin')] }),
   };
 }
 

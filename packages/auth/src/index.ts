@@ -34,5 +34,6 @@ export function defaultThrottles() {
     signupLimiter: createRateLimiter({ limit: 50, windowMs: 3_600_000 }),
     resetLimiter: createRateLimiter({ limit: 10, windowMs: 3_600_000 }),
     resetInboxLimiter: createRateLimiter({ limit: 3, windowMs: 3_600_000 }),
+    adminEmails: [] as readonly string[],
   };
 }

@@ -16,7 +16,7 @@ import {
 import { decoyHash, hashPassword, passwordMatches } from './passwords';
 import { invalidRefreshToken, issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './sessions';
 import { protectedProcedure, publicProcedure, router, type AuthContext } from './trpc';
-import { USER_COLUMNS, findUser, toUser, type UserRow } from './users';
+import { USER_COLUMNS, accountDisabled, findUser, toUser, type UserRow } from './users';
 
 export type { User } from './users';
 
@@ -38,11 +38,12 @@ export const authRouter = router({
     const passwordHash = await hashPassword(input.password);
     try {
       const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
-        const [row] = await tx.query<UserRow>(`INSERT INTO users (email, username, password_hash) VALUES ($1, $2, $3) RETURNING ${USER_COLUMNS}`, [
-          input.email,
-          input.username,
-          passwordHash,
-        ]);
+        // The first account administers the site (under SERIALIZABLE, two first sign-ups at once cannot both see an empty table).
+        const [row] = await tx.query<UserRow>(
+          `INSERT INTO users (email, username, password_hash, role)
+           VALUES ($1, $2, $3, CASE WHEN $4::boolean OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'user' END) RETURNING ${USER_COLUMNS}`,
+          [input.email, input.username, passwordHash, ctx.adminEmails.includes(input.email)],
+        );
         await sendVerification(tx, row!.id);
         return issueSession(ctx, tx, row!);
       });
@@ -73,7 +74,15 @@ export const authRouter = router({
         throw new GlimpseError('INVALID_CREDENTIALS', 'Wrong email/username or password.');
       }
       ctx.accountFailures.succeed(account);
-      const { user, refreshToken } = await ctx.db.transaction((tx) => issueSession(ctx, tx, row));
+      // Told only to someone who knows the password.
+      if (row.disabled_at) throw accountDisabled();
+      const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
+        if (row.role !== 'admin' && ctx.adminEmails.includes(row.email)) {
+          await tx.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [row.id]);
+          row.role = 'admin';
+        }
+        return issueSession(ctx, tx, row);
+      });
       return respond(ctx, user, refreshToken);
     }),
 
@@ -85,6 +94,7 @@ export const authRouter = router({
     }
     const [user] = await ctx.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [rotated.userId]);
     if (!user) throw invalidRefreshToken();
+    if (user.disabled_at) throw accountDisabled();
     return respond(ctx, user, rotated.refreshToken);
   }),
 

@@ -17,6 +17,8 @@ export interface AuthDeps {
   resetLimiter?: RateLimiter;
   /** Reset emails per inbox: past the limit a request gets the usual answer and no email. */
   resetInboxLimiter?: RateLimiter;
+  /** ADMIN_EMAILS: accounts that are administrators from sign-up or their next sign-in (lower case). */
+  adminEmails?: readonly string[];
   /** Publish queued work now (the verification and reset emails) rather than at the relay's next poll. */
   wakeRelay: () => void;
 }

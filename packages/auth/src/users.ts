@@ -9,10 +9,12 @@ export interface UserRow {
   display_name: string | null;
   bio: string | null;
   email_verified_at: Date | null;
+  role: 'user' | 'admin';
+  disabled_at: Date | null;
 }
 
 /** The columns of `UserRow`, for SELECT and RETURNING. */
-export const USER_COLUMNS = 'id, email, username, created_at, display_name, bio, email_verified_at';
+export const USER_COLUMNS = 'id, email, username, created_at, display_name, bio, email_verified_at, role, disabled_at';
 
 export const toUser = (row: UserRow) => ({
   id: row.id,
@@ -21,6 +23,7 @@ export const toUser = (row: UserRow) => ({
   displayName: row.display_name,
   bio: row.bio,
   emailVerified: row.email_verified_at !== null,
+  role: row.role,
   createdAt: row.created_at.toISOString(),
 });
 export type User = ReturnType<typeof toUser>;
@@ -28,5 +31,8 @@ export type User = ReturnType<typeof toUser>;
 export async function findUser(db: Queryable, userId: string): Promise<UserRow> {
   const [user] = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
   if (!user) throw new GlimpseError('INVALID_TOKEN', 'Your account no longer exists; sign in again.');
+  if (user.disabled_at) throw accountDisabled();
   return user;
 }
+
+export const accountDisabled = () => new GlimpseError('ACCOUNT_DISABLED', 'This account is disabled; ask the people who run this Glimpse why.');

@@ -81,6 +81,12 @@ export const configSchema = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   MAIL_FROM: z.string().regex(/^([^<>]*<)?[^@\s<>]+@[^@\s<>]+>?$/, 'expected an address, e.g. Glimpse <glimpse@example.com>').default('Glimpse <glimpse@localhost>'),
+  /** Accounts that are administrators from sign-up or their next sign-in (comma-separated emails); the first account ever is one too. */
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+    .refine((entries) => entries.every((entry) => /^[^@\s]+@[^@\s]+$/.test(entry)), 'expected comma-separated email addresses, e.g. ops@example.com,lead@example.com'),
   /** Attempts at sending one email before it is dead-lettered (1 s, 2 s, 4 s … 1 min apart: about 10 minutes of SMTP outage). */
   MAIL_MAX_ATTEMPTS: positiveInt.default(15),
 }).superRefine((config, context) => {

@@ -224,6 +224,14 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       )`,
     ],
   },
+  {
+    // Roles (the first account, or one in ADMIN_EMAILS, is an admin) and disabled accounts.
+    id: '0008_roles_and_disabled_accounts',
+    statements: [
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'user'`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMPTZ`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

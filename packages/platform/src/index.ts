@@ -2,6 +2,7 @@ export { openInfrastructure, type Infrastructure, type InfrastructureOptions } f
 export { createStartupProgress, startupBackoff, waitFor, type StartupProgress, type WaitOptions } from './wait-for';
 export { runService, startService, type RunningParts, type RunningService, type ServiceContext } from './run-service';
 export {
+  adminRoutes,
   authRoutes,
   createSigner,
   createVerifier,

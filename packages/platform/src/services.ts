@@ -1,9 +1,10 @@
 import { createLocalVerifier, createRemoteVerifier, createTokenSigner, loadSigningKey, type TokenSigner, type TokenVerifier } from '@glimpse/access-tokens';
+import { createAdminRoutes } from '@glimpse/admin';
 import { createAuthRoutes } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, createTokenBucket, type Route } from '@glimpse/http-service';
-import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
+import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, redriveDeadLetters, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
 import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
 import { QUEUES, jobRetryBackoff, type Consumer } from '@glimpse/job-queue';
@@ -41,8 +42,25 @@ export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier:
     refreshTokenTtlDays: infra.config.REFRESH_TOKEN_TTL_DAYS,
     attemptLimiter: createRateLimiter({ limit: 30, windowMs: 60_000 }),
     wakeRelay: relay.wake,
+    adminEmails: infra.config.ADMIN_EMAILS,
   };
   return createAuthRoutes(deps, verifier, logger);
+}
+
+/**
+ * The operators' API (`/api/admin`), served beside auth. Redriving process-images puts its
+ * images back to pending first (as the CLI's `redrive` does); other queues move as they are.
+ */
+export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+  const { db, queue } = infra;
+  const deps = {
+    db,
+    queues: Object.values(QUEUES),
+    depth: (name: string) => queue.depth(name),
+    deadLetters: (name: string) => queue.deadLetters(name),
+    redrive: (name: string) => (name === QUEUES.processImages ? redriveDeadLetters(db, queue, logger, name) : queue.redrive(name)),
+  };
+  return createAdminRoutes(deps, verifier, logger);
 }
 
 /** The bell: a signed-in user's in-app notifications (`/api/notifications`), served beside auth. */

@@ -1,3 +1,4 @@
+import type { AdminRouter } from '@glimpse/admin';
 import type { AuthRouter } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
 import type { NotificationsRouter } from '@glimpse/notifications';
@@ -74,3 +75,4 @@ export const upload = createServiceClient<UploadRouter>('/api/upload');
 export const feed = createServiceClient<FeedRouter>('/api/feed');
 export const search = createServiceClient<SearchRouter>('/api/search');
 export const notifications = createServiceClient<NotificationsRouter>('/api/notifications');
+export const admin = createServiceClient<AdminRouter>('/api/admin');

@@ -1,5 +1,6 @@
 import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
 import { Header } from '../components/Header';
+import { AdminPage } from '../pages/AdminPage';
 import { FeedPage } from '../pages/FeedPage';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { ImagePage } from '../pages/ImagePage';
@@ -106,6 +107,8 @@ const resetPasswordRoute = createRoute({
   },
 });
 
+const adminRoute = createRoute({ getParentRoute: () => rootRoute, path: '/admin', component: AdminPage });
+
 const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
 
 const myUploadsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/me', component: MyUploadsPage });
@@ -123,6 +126,7 @@ const routeTree = rootRoute.addChildren([
   verifyEmailRoute,
   resetPasswordRoute,
   forgotPasswordRoute,
+  adminRoute,
 ]);
 
 /**
