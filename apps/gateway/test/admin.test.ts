@@ -95,7 +95,13 @@ describe('an admin\'s controls', () => {
     const target = await glimpse.signUp('target');
     await admin.admin.setDisabled.mutate({ userId: target.user.id, disabled: true });
     expect(await failure(apiClients(glimpse.url).auth.refresh.mutate({ refreshToken: target.refreshToken }))).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await failure(target.auth.me.query())).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/disabled/) });
+    expect(await failure(target.auth.me.query())).toMatchObject({ message: expect.stringMatching(/disabled/) });
+    // Its still-valid access token stops working in every other service too, within seconds.
+    const disabledAt = Date.now();
+    const refused = await until(() => failure(target.upload.mine.query({})).catch(() => ({ code: 'OK', message: '' })), (result) => result.code === 'UNAUTHORIZED', 'the upload service to refuse the token', 10_000);
+    expect(refused.message).toMatch(/disabled or deleted/);
+    expect(Date.now() - disabledAt).toBeLessThan(6_000);
+    expect(await failure(target.feed.forYou.query({}))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await failure(apiClients(glimpse.url).auth.login.mutate({ login: 'target', password: target.password }))).toMatchObject({ code: 'FORBIDDEN' });
     expect((await admin.admin.users.query({ q: 'target' })).items[0]!.disabled).toBe(true);
 

@@ -7,6 +7,7 @@ import { createContextInner, type AuthDeps } from './trpc';
 
 export { authRouter, type AuthRouter, type User } from './router';
 export { createContextInner, type AuthContext, type AuthDeps } from './trpc';
+export { rejectInactiveAccounts } from './active-accounts';
 export type AuthInputs = inferRouterInputs<AuthRouter>;
 export type AuthOutputs = inferRouterOutputs<AuthRouter>;
 

@@ -1,6 +1,6 @@
 import { createLocalVerifier, createRemoteVerifier, createTokenSigner, loadSigningKey, type TokenSigner, type TokenVerifier } from '@glimpse/access-tokens';
 import { createAdminRoutes } from '@glimpse/admin';
-import { createAuthRoutes } from '@glimpse/auth';
+import { createAuthRoutes, rejectInactiveAccounts } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, createTokenBucket, type Route } from '@glimpse/http-service';
@@ -35,6 +35,20 @@ export async function createVerifier(config: GlimpseConfig, signer?: TokenSigner
   throw new ConfigError('Invalid configuration:\n  AUTH_JWKS_URL: expected the auth service JWKS URL, e.g. http://auth:8080/.well-known/jwks.json (unset)');
 }
 
+const checkedVerifiers = new WeakMap<TokenVerifier, TokenVerifier>();
+
+/**
+ * The verifier every route builder below uses: the token's signature, then (cached for 5 s per
+ * account) whether the account is still enabled, so a disabled or deleted account's access
+ * token stops working everywhere within seconds, not when it expires. One per verifier, so a
+ * process's services share the cache.
+ */
+function activeAccountsOnly(infra: Infrastructure, verifier: TokenVerifier): TokenVerifier {
+  let checked = checkedVerifiers.get(verifier);
+  if (!checked) checkedVerifiers.set(verifier, (checked = rejectInactiveAccounts(verifier, infra.db)));
+  return checked;
+}
+
 export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
   const deps = {
     db: infra.db,
@@ -44,7 +58,7 @@ export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier:
     wakeRelay: relay.wake,
     adminEmails: infra.config.ADMIN_EMAILS,
   };
-  return createAuthRoutes(deps, verifier, logger);
+  return createAuthRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }
 
 /**
@@ -60,12 +74,12 @@ export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logg
     deadLetters: (name: string) => queue.deadLetters(name),
     redrive: (name: string) => (name === QUEUES.processImages ? redriveDeadLetters(db, queue, logger, name) : queue.redrive(name)),
   };
-  return createAdminRoutes(deps, verifier, logger);
+  return createAdminRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }
 
 /** The bell: a signed-in user's in-app notifications (`/api/notifications`), served beside auth. */
 export function notificationRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
-  return createNotificationRoutes({ db: infra.db }, verifier, logger);
+  return createNotificationRoutes({ db: infra.db }, activeAccountsOnly(infra, verifier), logger);
 }
 
 /**
@@ -114,15 +128,15 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
     uploadBurst: createTokenBucket({ burst: config.UPLOAD_BURST, perMinute: config.UPLOADS_PER_MINUTE }),
   };
-  return createUploadRoutes(deps, verifier, logger);
+  return createUploadRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }
 
 export function feedRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
-  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, verifier, logger);
+  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, activeAccountsOnly(infra, verifier), logger);
 }
 
 export async function searchRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Promise<Route[]> {
-  return createSearchRoutes({ db: infra.db, catalogue: infra.catalogue, searchIndex: await infra.searchIndex() }, verifier, logger);
+  return createSearchRoutes({ db: infra.db, catalogue: infra.catalogue, searchIndex: await infra.searchIndex() }, activeAccountsOnly(infra, verifier), logger);
 }
 
 /**
@@ -187,7 +201,7 @@ export function startTagger(infra: Infrastructure, logger: Logger, retryDelayMs 
 }
 
 export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
-  return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier, logger });
+  return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier: activeAccountsOnly(infra, verifier), logger });
 }
 
 export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff(), wakeRelay?: () => void): Consumer {
