@@ -32,6 +32,7 @@ describe('who is an admin', () => {
       client.setRole.mutate({ userId: member.user.id, role: 'admin' }),
       client.imagesByStatus.query(),
       client.topTags.query({}),
+      client.activity.query({}),
       client.queues.query(),
       client.deadLetters.query({ queue: QUEUES.notifications }),
       client.redrive.mutate({ queue: QUEUES.notifications }),
@@ -64,6 +65,15 @@ describe('what an admin sees', () => {
       { tag: 'harbour', images: 2 },
       { tag: 'boats', images: 1 },
     ]);
+    const activity = await admin.admin.activity.query({ days: 7 });
+    expect(activity.days).toHaveLength(7);
+    expect(activity.days.at(-1)!.day).toBe(new Date().toISOString().slice(0, 10));
+    // Summed, so that a run across midnight (UTC) still adds up.
+    expect(activity.days.reduce((sum, day) => sum + day.signups, 0)).toBe(3);
+    expect(activity.days.reduce((sum, day) => sum + day.uploads, 0)).toBe(3);
+    expect(activity.processingLast24h.images).toBe(2);
+    expect(activity.processingLast24h.p50Ms).toBeGreaterThan(0);
+    expect(activity.processingLast24h.p95Ms).toBeGreaterThanOrEqual(activity.processingLast24h.p50Ms!);
     const queues = await admin.admin.queues.query();
     expect(queues.map((queue) => queue.queue).sort()).toEqual(Object.values(QUEUES).sort());
     expect(await failure(admin.admin.deadLetters.query({ queue: 'no-such-queue' }))).toMatchObject({ code: 'BAD_REQUEST', field: 'queue' });

@@ -14,6 +14,9 @@ export const setRoleInput = z.object({ userId, role: z.enum(['user', 'admin'], '
 export const queueInput = z.object({ queue: z.string().min(1, 'expected a queue name').max(100) });
 export const topTagsInput = z.object({ limit: z.number().int().min(1, 'expected at least 1').max(100, 'expected at most 100').default(20) }).default({ limit: 20 });
 
+export const activityInput = z.object({ days: z.number().int('expected a whole number').min(1, 'expected at least 1').max(90, 'expected at most 90').default(14) }).default({ days: 14 });
+
+export type ActivityInput = z.output<typeof activityInput>;
 export type UsersInput = z.output<typeof usersInput>;
 export type SetDisabledInput = z.output<typeof setDisabledInput>;
 export type SetRoleInput = z.output<typeof setRoleInput>;

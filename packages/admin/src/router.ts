@@ -1,5 +1,5 @@
-import { queueInput, setDisabledInput, setRoleInput, topTagsInput, usersInput } from './admin.schema';
-import { deadLetters, imagesByStatus, queues, redrive, topTags } from './operations.handler';
+import { activityInput, queueInput, setDisabledInput, setRoleInput, topTagsInput, usersInput } from './admin.schema';
+import { activity, deadLetters, imagesByStatus, queues, redrive, topTags } from './operations.handler';
 import { adminProcedure, router } from './trpc';
 import { setDisabled, setRole, users } from './users.handler';
 
@@ -9,6 +9,7 @@ export const adminRouter = router({
   setDisabled: adminProcedure.input(setDisabledInput).mutation(({ ctx, input }) => setDisabled(ctx, input)),
   setRole: adminProcedure.input(setRoleInput).mutation(({ ctx, input }) => setRole(ctx, input)),
   imagesByStatus: adminProcedure.query(({ ctx }) => imagesByStatus(ctx)),
+  activity: adminProcedure.input(activityInput).query(({ ctx, input }) => activity(ctx, input)),
   topTags: adminProcedure.input(topTagsInput).query(({ ctx, input }) => topTags(ctx, input)),
   queues: adminProcedure.query(({ ctx }) => queues(ctx)),
   deadLetters: adminProcedure.input(queueInput).query(({ ctx, input }) => deadLetters(ctx, input)),

@@ -24,6 +24,28 @@ export const imageStatistics = {
     return new Map(rows.map((row) => [row.owner_id, { images: Number(row.images), bytes: Number(row.bytes) }]));
   },
 
+  /** Uploads per UTC day since `since` (days without uploads are absent). */
+  async uploadsPerDay(tx: Queryable, since: Date): Promise<Map<string, number>> {
+    const rows = await tx.query<{ day: string; n: number | string }>(
+      `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*) AS n FROM images WHERE created_at >= $1 GROUP BY 1`,
+      [since],
+    );
+    return new Map(rows.map((row) => [row.day, Number(row.n)]));
+  },
+
+  /** From upload to ready, for images that became ready since `since`: how many, and the median and 95th percentile in ms. */
+  async processingLatency(tx: Queryable, since: Date): Promise<{ images: number; p50Ms: number | null; p95Ms: number | null }> {
+    const [row] = await tx.query<{ n: number | string; p50: number | string | null; p95: number | string | null }>(
+      `SELECT count(*) AS n,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (ready_at - created_at))) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM (ready_at - created_at))) AS p95
+       FROM images WHERE ready_at IS NOT NULL AND ready_at >= $1`,
+      [since],
+    );
+    const ms = (seconds: number | string | null | undefined) => (seconds === null || seconds === undefined ? null : Math.round(Number(seconds) * 1000));
+    return { images: Number(row?.n ?? 0), p50Ms: ms(row?.p50), p95Ms: ms(row?.p95) };
+  },
+
   /** The tags on the most live images, user and machine tags counted once per image. */
   async topTags(tx: Queryable, limit: number): Promise<Array<{ tag: string; images: number }>> {
     const rows = await tx.query<{ tag: string; images: number | string }>(

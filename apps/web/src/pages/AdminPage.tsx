@@ -39,6 +39,7 @@ function Admin() {
   const statuses = useQuery({ ...trpc.admin.imagesByStatus.queryOptions(), refetchInterval: 10_000 });
   const queues = useQuery({ ...trpc.admin.queues.queryOptions(), refetchInterval: 5_000 });
   const tags = useQuery(trpc.admin.topTags.queryOptions({ limit: 15 }));
+  const activity = useQuery(trpc.admin.activity.queryOptions({ days: 14 }));
   const users = useQuery(trpc.admin.users.queryOptions({ q: q || undefined, limit: 50 }));
   const redrive = useMutation(trpc.admin.redrive.mutationOptions({ onSettled: refresh }));
   const setDisabled = useMutation(trpc.admin.setDisabled.mutationOptions({ onSettled: refresh }));
@@ -60,6 +61,20 @@ function Admin() {
 
       <h2>Images by status</h2>
       {statuses.data && <BarChart label="Images by status" entries={Object.entries(statuses.data).map(([name, value]) => ({ name, value }))} />}
+
+      {activity.data && (
+        <>
+          <h2>Sign-ups per day</h2>
+          <BarChart label="Sign-ups per day" entries={activity.data.days.map((day) => ({ name: day.day, value: day.signups }))} />
+          <h2>Uploads per day</h2>
+          <BarChart label="Uploads per day" entries={activity.data.days.map((day) => ({ name: day.day, value: day.uploads }))} />
+          <p className="admin-latency">
+            Processing, last 24 h: {activity.data.processingLast24h.images} images
+            {activity.data.processingLast24h.p50Ms !== null &&
+              `, upload to ready p50 ${(activity.data.processingLast24h.p50Ms / 1000).toFixed(1)} s, p95 ${((activity.data.processingLast24h.p95Ms ?? 0) / 1000).toFixed(1)} s`}
+          </p>
+        </>
+      )}
 
       <h2>Queues</h2>
       <table className="admin-table">
