@@ -109,7 +109,7 @@ describe('an admin\'s controls', () => {
     // Its still-valid access token stops working in every other service too, within seconds.
     const disabledAt = Date.now();
     const refused = await until(() => failure(target.upload.mine.query({})).catch(() => ({ code: 'OK', message: '' })), (result) => result.code === 'UNAUTHORIZED', 'the upload service to refuse the token', 10_000);
-    expect(refused.message).toMatch(/disabled or deleted/);
+    expect(refused.message).toMatch(/account is disabled/);
     expect(Date.now() - disabledAt).toBeLessThan(6_000);
     expect(await failure(target.feed.forYou.query({}))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await failure(apiClients(glimpse.url).auth.login.mutate({ login: 'target', password: target.password }))).toMatchObject({ code: 'FORBIDDEN' });

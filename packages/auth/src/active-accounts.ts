@@ -11,19 +11,20 @@ const MAX_CACHED = 10_000;
  * `cacheMs`, from the primary, so a replica's lag cannot hide a fresh change).
  */
 export function rejectInactiveAccounts(verifier: TokenVerifier, db: Queryable, cacheMs = 5_000): TokenVerifier {
-  const states = new Map<string, { active: boolean; at: number }>();
+  const states = new Map<string, { state: 'active' | 'disabled' | 'deleted'; at: number }>();
   return {
     async verify(token) {
       const viewer = await verifier.verify(token);
       const now = Date.now();
-      let state = states.get(viewer.id);
-      if (!state || now - state.at > cacheMs) {
+      let entry = states.get(viewer.id);
+      if (!entry || now - entry.at > cacheMs) {
         const [row] = await db.query<{ disabled: boolean }>('SELECT disabled_at IS NOT NULL AS disabled FROM users WHERE id = $1', [viewer.id]);
-        state = { active: row !== undefined && !row.disabled, at: now };
+        entry = { state: row === undefined ? 'deleted' : row.disabled ? 'disabled' : 'active', at: now };
         if (states.size >= MAX_CACHED) states.clear();
-        states.set(viewer.id, state);
+        states.set(viewer.id, entry);
       }
-      if (!state.active) throw new GlimpseError('INVALID_TOKEN', 'This account is disabled or deleted, so its sessions have ended.');
+      if (entry.state === 'deleted') throw new GlimpseError('INVALID_TOKEN', 'Your account no longer exists; sign in again.');
+      if (entry.state === 'disabled') throw new GlimpseError('INVALID_TOKEN', 'This account is disabled, so its sessions have ended.');
       return viewer;
     },
   };

@@ -14,7 +14,6 @@ export { notificationsRouter, type NotificationsRouter } from './router';
 export { createContextInner, type NotificationsContext, type NotificationsDeps } from './trpc';
 export { createNotificationHandler, type NotifierDeps } from './send-notification';
 export { appLink, renderMessage, type Recipient, type RenderedMessage } from './templates';
-export { sentMessages } from './store';
 export type NotificationsInputs = inferRouterInputs<NotificationsRouter>;
 export type NotificationsOutputs = inferRouterOutputs<NotificationsRouter>;
 

@@ -19,12 +19,6 @@ export const sentMessages = {
       [sent.notificationId, sent.kind, sent.recipient, sent.transport, sent.messageId],
     );
   },
-
-  /** Every email sent for a notification id: how tests and operators see that one job sent once. */
-  async count(db: Queryable, notificationId: string): Promise<number> {
-    const [row] = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM sent_messages WHERE notification_id = $1', [notificationId]);
-    return Number(row?.n ?? 0);
-  },
 };
 
 export const recipients = {
