@@ -2,7 +2,7 @@
 #
 #   Services and workers (one small, non-root, shell-less image each):
 #     docker build --target app --build-arg APP=auth -t glimpse/auth .
-#     APP is one of: auth upload feed search static image-processor image-tagger indexer cli
+#     APP is one of: auth upload feed search static image-processor image-tagger indexer notifier cli
 #   The web front end (nginx, unprivileged, SPA routing, long caching of hashed assets):
 #     docker build --target web -t glimpse/web .
 #   Development variants used by the Tiltfile (same layout, plus a shell, tar and `node --watch`

@@ -15,7 +15,7 @@ import { parse } from 'yaml';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHART = join(ROOT, 'charts/glimpse');
 
-const COMPONENTS = ['auth', 'upload', 'feed', 'search', 'static', 'web', 'imageProcessor', 'imageTagger', 'indexer'];
+const COMPONENTS = ['auth', 'upload', 'feed', 'search', 'static', 'web', 'imageProcessor', 'imageTagger', 'indexer', 'notifier'];
 const DEPENDENCIES = ['database.cockroachdb', 'database.postgresql', 'objectStorage.minio', 'queue.rabbitmq', 'searchEngine.typesense', 'recommender.gorse'];
 
 const freeObject = (description) => ({ type: 'object', ...(description ? { description } : {}) });
@@ -68,6 +68,11 @@ const OVERRIDES = {
   'networkPolicy.metricsFrom': { type: 'array', items: freeObject('a NetworkPolicyPeer') },
   'networkPolicy.externalCIDRs': { type: 'array', items: { type: 'string' } },
   'networkPolicy.externalPorts': { type: 'array', items: port },
+  'networkPolicy.smtpPorts': { type: 'array', items: port },
+  'config.adminEmails': { type: 'array', items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' } },
+  'mail.from': { type: 'string', minLength: 3 },
+  'mail.maxAttempts': { type: 'integer', minimum: 1 },
+  'secrets.smtpUrl': { type: 'string', pattern: '^(smtps?://.+)?$' },
   'networkPolicy.kubeAPI.ports': { type: 'array', items: port },
   'metrics.serviceMonitor.labels': stringMap,
   'metrics.prometheusRule.labels': stringMap,

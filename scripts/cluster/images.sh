@@ -33,7 +33,7 @@ DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 NODE_VERSION="${GLIMPSE_NODE_VERSION:-22.23.5}"
 NPM_VERSION="${GLIMPSE_NPM_VERSION:-10.9.9}"
 K8S_MODULE=k8s.io/kubernetes@v1.34.4
-APPS="auth upload feed search static image-processor image-tagger indexer cli"
+APPS="auth upload feed search static image-processor image-tagger indexer notifier cli"
 
 DEBIAN=glimpse-base/debian:bookworm
 NODE=glimpse-base/node:22-bookworm-slim

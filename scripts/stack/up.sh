@@ -51,6 +51,8 @@ start search apps/search/src/main.ts $((PORT_BASE + 3))
 start static apps/static/src/main.ts $((PORT_BASE + 4))
 start image-tagger workers/image-tagger/src/main.ts $((PORT_BASE + 7))
 start image-processor workers/image-processor/src/main.ts $((PORT_BASE + 5))
+# email: SMTP_URL when set, else .eml files under the stack's data dir
+start notifier workers/notifier/src/main.ts $((PORT_BASE + 8))
 PORT=$((PORT_BASE + 6)) node scripts/stack/serve-web.mjs >> "$LOGS/web.log" 2>&1 & pids+=($!)
 for port in $PORT_BASE $((PORT_BASE + 1)) $((PORT_BASE + 2)) $((PORT_BASE + 3)) $((PORT_BASE + 4)) $((PORT_BASE + 5)) $((PORT_BASE + 7)); do
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" && break; sleep 0.5; done

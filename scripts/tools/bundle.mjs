@@ -33,6 +33,7 @@ export const PROGRAMS = {
   'image-processor': 'workers/image-processor/src/main.ts',
   'image-tagger': 'workers/image-tagger/src/main.ts',
   indexer: 'workers/indexer/src/main.ts',
+  notifier: 'workers/notifier/src/main.ts',
   cli: 'apps/cli/src/main.ts',
 };
 

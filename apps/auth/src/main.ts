@@ -1,7 +1,12 @@
-import { authRoutes, createSigner, createVerifier, runService } from '@glimpse/platform';
+import { startOutboxRelay } from '@glimpse/outbox';
+import { adminRoutes, authRoutes, createSigner, createVerifier, notificationRoutes, runService } from '@glimpse/platform';
 
-// The auth service: sign-up, sign-in, token refresh, and the JWKS other services verify with.
+// The auth service: sign-up, sign-in, token refresh, account recovery, the JWKS other services
+// verify with, the in-app notifications (/api/notifications) and the admin API (/api/admin). The emails it queues (verify,
+// reset) are relayed from here.
 await runService('auth', async ({ config, infra, logger }) => {
   const signer = createSigner(config);
-  return { routes: authRoutes(infra, signer, await createVerifier(config, signer), logger) };
+  const verifier = await createVerifier(config, signer);
+  const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
+  return { routes: [...authRoutes(infra, signer, verifier, relay, logger), ...notificationRoutes(infra, verifier, logger), ...adminRoutes(infra, verifier, logger)], stop: () => relay.stop() };
 });

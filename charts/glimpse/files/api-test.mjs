@@ -136,6 +136,8 @@ if (ingress) {
   await check('ingress / (web app, security headers)', `${ingress}/`, both(answers.spa, securityHeaders), host);
   await check('ingress /api/auth', `${ingress}/api/auth/me`, answers.trpcError('me', 'UNAUTHORIZED', 401), host);
   await check('ingress /.well-known/jwks.json', `${ingress}/.well-known/jwks.json`, answers.jwks, host);
+  await check('ingress /api/notifications', `${ingress}/api/notifications/list`, answers.trpcError('list', 'UNAUTHORIZED', 401), host);
+  await check('ingress /api/admin', `${ingress}/api/admin/queues`, answers.trpcError('queues', 'UNAUTHORIZED', 401), host);
   await check('ingress /api/upload', `${ingress}/api/upload/status`, answers.trpcError('status', 'UNAUTHORIZED', 401), host);
   // upload.create has a route of its own (its own rate limit); a GET reaches it and is refused as a mutation
   await check('ingress /api/upload/create', `${ingress}/api/upload/create`, answers.trpcError('create', 'METHOD_NOT_SUPPORTED', 405), host);

@@ -38,6 +38,7 @@ web: {name: web, kind: web, prefix: /}
 imageProcessor: {name: image-processor, kind: worker, queue: processImages}
 imageTagger: {name: image-tagger, kind: worker, queue: tagImages}
 indexer: {name: indexer, kind: worker, queue: indexImages}
+notifier: {name: notifier, kind: worker, queue: notifications}
 {{- end }}
 
 {{/*
@@ -200,6 +201,14 @@ env:
   {{- if eq .component "auth" }}
   - name: AUTH_PRIVATE_KEY
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: AUTH_PRIVATE_KEY}}
+  {{- end }}
+  {{- if eq .component "notifier" }}
+  - name: SMTP_URL
+    valueFrom: {secretKeyRef: {name: {{ $secret }}, key: SMTP_URL, optional: true}}
+  - name: SMTP_USER
+    valueFrom: {secretKeyRef: {name: {{ $secret }}, key: SMTP_USER, optional: true}}
+  - name: SMTP_PASSWORD
+    valueFrom: {secretKeyRef: {name: {{ $secret }}, key: SMTP_PASSWORD, optional: true}}
   {{- end }}
   {{- range $name, $value := .root.Values.config.extraEnv }}
   - name: {{ $name }}

@@ -32,7 +32,7 @@ type K8sObject = {
 };
 
 const SERVICES = ['auth', 'upload', 'feed', 'search', 'static'];
-const WORKERS = ['image-processor', 'image-tagger', 'indexer'];
+const WORKERS = ['image-processor', 'image-tagger', 'indexer', 'notifier'];
 const DEPENDENCIES = ['cockroachdb', 'minio', 'rabbitmq', 'typesense', 'gorse'];
 const ROUTES: Record<string, string> = {
   '/': 'web',
@@ -536,7 +536,7 @@ describe('the helm test script, run against stand-ins of the services and of Tra
   afterAll(() => standIns?.close());
 
   it('passes when every route of the rendered IngressRoute reaches its service', async () => {
-    expect(rules.map((r) => r.service).sort()).toEqual(['auth', 'auth', 'feed', 'search', 'static', 'upload', 'upload', 'web']);
+    expect(rules.map((r) => r.service).sort()).toEqual(['auth', 'auth', 'auth', 'auth', 'feed', 'search', 'static', 'upload', 'upload', 'web']);
     const result = await runApiTest(job, { SERVICES: JSON.stringify(standIns.services), INGRESS_URL: standIns.ingressUrl });
     expect(result.stdout).toMatch(/^\d+ passed, 0 failed$/m);
     expect(result.stdout).toContain('ok   ingress / (web app, security headers)');
@@ -663,6 +663,32 @@ describe('trial on PostgreSQL with the database as the search engine (what these
 
   it('locks every pod down', () => {
     expect(checkLockedDown(objects)).toEqual([]);
+  });
+});
+
+describe('email: the notifier and its mail server', () => {
+  const objects = render(null, ['--set', 'secrets.smtpUrl=smtps://glimpse:pw@mail.example.com:465', '--set', 'mail.from=Photos <photos@example.com>', '--set-json', 'config.adminEmails=["ops@example.com"]']);
+
+  it('runs a notifier Deployment that alone gets the SMTP settings from the Secret', () => {
+    const secret = named(objects, 'Secret', 'glimpse-secrets')!;
+    expect(secret.stringData!.SMTP_URL).toBe('smtps://glimpse:pw@mail.example.com:465');
+    for (const o of workloads(objects)) {
+      const env = podSpec(o).containers.flatMap((c: any) => c.env ?? []);
+      const smtp = env.find((e: any) => e.name === 'SMTP_URL');
+      if (o.metadata.name === 'glimpse-notifier') expect(smtp.valueFrom.secretKeyRef).toEqual({ name: 'glimpse-secrets', key: 'SMTP_URL', optional: true });
+      else expect(smtp, o.metadata.name).toBeUndefined();
+    }
+    const config = named(objects, 'ConfigMap', 'glimpse-config')!;
+    expect(config.data).toMatchObject({ MAIL_FROM: 'Photos <photos@example.com>', MAIL_MAX_ATTEMPTS: '15', ADMIN_EMAILS: 'ops@example.com' });
+  });
+
+  it('lets the pods reach a mail server, and routes the bell and the admin API to the auth service', () => {
+    const egress = named(objects, 'NetworkPolicy', 'glimpse-app-egress')!;
+    const ports = egress.spec.egress.flatMap((rule: any) => (rule.ports ?? []).map((p: any) => p.port));
+    expect(ports).toEqual(expect.arrayContaining([587, 465, 25]));
+    const routes = routesOfIngressRoute(objects);
+    expect(routes.get('/api/notifications')?.service).toBe('glimpse-auth');
+    expect(routes.get('/api/admin')?.service).toBe('glimpse-auth');
   });
 });
 

@@ -44,6 +44,8 @@ function serviceHandler(name: string) {
     if (path === '/metrics') return res.writeHead(200, { 'Content-Type': 'text/plain' }).end('# HELP http_requests_total Requests\n');
     if (name === 'auth' && path === '/.well-known/jwks.json') return json(res, 200, { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'stand-in' }] });
     if (name === 'auth' && path === '/api/auth/me') return json(res, 401, trpcError('me'));
+    if (name === 'auth' && path === '/api/notifications/list') return json(res, 401, trpcError('list'));
+    if (name === 'auth' && path === '/api/admin/queues') return json(res, 401, trpcError('queues'));
     if (name === 'upload' && path === '/api/upload/status') return json(res, 401, trpcError('status'));
     if (name === 'upload' && path === '/api/upload/create' && req.method === 'GET') {
       return json(res, 405, { error: { message: 'Unsupported GET-request to mutation procedure at path "create"', code: -32005, data: { code: 'METHOD_NOT_SUPPORTED', httpStatus: 405, path: 'create', requestId: 'stand-in' } } });

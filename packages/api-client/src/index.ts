@@ -1,5 +1,7 @@
-import type { AuthRouter } from '@glimpse/auth';
+import type { AdminRouter } from '@glimpse/admin';
+import type { AuthRouter, User } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
+import type { NotificationsRouter } from '@glimpse/notifications';
 import type { SearchRouter } from '@glimpse/search';
 import type { UploadRouter } from '@glimpse/upload';
 import { createTRPCClient, httpLink } from '@trpc/client';
@@ -16,6 +18,8 @@ export function apiClients(baseUrl: string, accessToken?: string) {
     upload: createTRPCClient<UploadRouter>({ links: [link('/api/upload')] }),
     feed: createTRPCClient<FeedRouter>({ links: [link('/api/feed')] }),
     search: createTRPCClient<SearchRouter>({ links: [link('/api/search')] }),
+    notifications: createTRPCClient<NotificationsRouter>({ links: [link('/api/notifications')] }),
+    admin: createTRPCClient<AdminRouter>({ links: [link('/api/admin')] }),
   };
 }
 
@@ -76,7 +80,7 @@ export interface Session extends ApiClients {
   password: string;
   accessToken: string;
   refreshToken: string;
-  user: { id: string; username: string; email: string; createdAt: string };
+  user: User;
 }
 
 let userCounter = 0;

@@ -9,6 +9,7 @@ import { refreshCookieOf } from './refresh-cookie';
 export { authRouter, type AuthRouter, type User } from './router';
 export { createContextInner, type AuthContext, type AuthDeps } from './trpc';
 export { COOKIE_MODE_HEADER, REFRESH_COOKIE } from './refresh-cookie';
+export { rejectInactiveAccounts } from './active-accounts';
 export type AuthInputs = inferRouterInputs<AuthRouter>;
 export type AuthOutputs = inferRouterOutputs<AuthRouter>;
 
@@ -27,11 +28,15 @@ export function createAuthRoutes(options: AuthDeps, verifier: TokenVerifier, log
  * Password guessing: after 5 failures an account waits 1 s, then 2, 4, … up to 15 minutes
  * between attempts; an address gets 20 free failures (a shared office) on the same curve.
  * Sign-ups: at most 50 an hour from one address, on top of the per-minute attempt limit.
+ * Password resets: 10 requests an hour from one address, 3 emails an hour to one inbox.
  */
 export function defaultThrottles() {
   return {
     accountFailures: createBackoffThrottle({ freeFailures: 5, baseMs: 1_000, maxMs: 15 * 60_000 }),
     addressFailures: createBackoffThrottle({ freeFailures: 20, baseMs: 1_000, maxMs: 15 * 60_000 }),
     signupLimiter: createRateLimiter({ limit: 50, windowMs: 3_600_000 }),
+    resetLimiter: createRateLimiter({ limit: 10, windowMs: 3_600_000 }),
+    resetInboxLimiter: createRateLimiter({ limit: 3, windowMs: 3_600_000 }),
+    adminEmails: [] as readonly string[],
   };
 }

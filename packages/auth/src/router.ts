@@ -1,27 +1,24 @@
 import { uniqueViolationConstraint, type Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
 import { z } from 'zod';
+import { changePassword, deleteAccount, requestPasswordReset, resendVerification, resetPassword, sendVerification, updateProfile, verifyEmail } from './account.handler';
+import {
+  changePasswordInput,
+  deleteAccountInput,
+  email,
+  password,
+  requestPasswordResetInput,
+  resetPasswordInput,
+  updateProfileInput,
+  username,
+  verifyEmailInput,
+} from './account.schema';
 import { decoyHash, hashPassword, passwordMatches } from './passwords';
 import { invalidRefreshToken, issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './sessions';
 import { protectedProcedure, publicProcedure, router, type AuthContext } from './trpc';
+import { USER_COLUMNS, accountDisabled, findUser, toUser, type UserRow } from './users';
 
-const email = z.string().trim().toLowerCase().pipe(z.email('expected an email address like name@example.com').max(254));
-const username = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.string().regex(/^[a-z0-9_]{3,30}$/, 'expected 3 to 30 letters, digits or underscores'));
-const password = z.string().min(8, 'expected at least 8 characters').max(256, 'expected at most 256 characters');
-
-interface UserRow {
-  id: string;
-  email: string;
-  username: string;
-  created_at: Date;
-}
-
-const toUser = (row: UserRow) => ({ id: row.id, email: row.email, username: row.username, createdAt: row.created_at.toISOString() });
-export type User = ReturnType<typeof toUser>;
+export type { User } from './users';
 
 async function issueSession(ctx: AuthContext, tx: Queryable, user: UserRow) {
   const refreshToken = await issueRefreshToken(tx, user.id, ctx.refreshTokenTtlDays);
@@ -47,18 +44,23 @@ function refreshTokenOf(ctx: AuthContext, given: string | undefined): string {
 }
 
 export const authRouter = router({
+  /** Also queues the "confirm your address" email, in the same transaction as the account. */
   signup: publicProcedure.input(z.object({ email, username, password })).mutation(async ({ ctx, input }) => {
     ctx.attemptLimiter.take(ctx.clientIp, 'sign-up');
     ctx.signupLimiter.take(`signup:${ctx.clientIp}`, 'sign-up');
     const passwordHash = await hashPassword(input.password);
     try {
       const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
+        // The first account administers the site (under SERIALIZABLE, two first sign-ups at once cannot both see an empty table).
         const [row] = await tx.query<UserRow>(
-          'INSERT INTO users (email, username, password_hash) VALUES ($1, $2, $3) RETURNING id, email, username, created_at',
-          [input.email, input.username, passwordHash],
+          `INSERT INTO users (email, username, password_hash, role)
+           VALUES ($1, $2, $3, CASE WHEN $4::boolean OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'user' END) RETURNING ${USER_COLUMNS}`,
+          [input.email, input.username, passwordHash, ctx.adminEmails.includes(input.email)],
         );
+        await sendVerification(tx, row!.id);
         return issueSession(ctx, tx, row!);
       });
+      ctx.wakeRelay();
       ctx.logger.info({ userId: user.id }, 'user signed up');
       return respond(ctx, user, refreshToken);
     } catch (error) {
@@ -74,10 +76,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       ctx.attemptLimiter.take(ctx.clientIp, 'sign-in');
       ctx.addressFailures.check(ctx.clientIp, 'your address');
-      const [row] = await ctx.db.query<UserRow & { password_hash: string }>(
-        'SELECT id, email, username, created_at, password_hash FROM users WHERE email = $1 OR username = $1',
-        [input.login],
-      );
+      const [row] = await ctx.db.query<UserRow & { password_hash: string }>(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE email = $1 OR username = $1`, [input.login]);
       // Keyed by the account when there is one, so its email and its username share one budget.
       const account = row ? `user:${row.id}` : `login:${input.login}`;
       ctx.accountFailures.check(account, 'this account');
@@ -88,7 +87,15 @@ export const authRouter = router({
         throw new GlimpseError('INVALID_CREDENTIALS', 'Wrong email/username or password.');
       }
       ctx.accountFailures.succeed(account);
-      const { user, refreshToken } = await ctx.db.transaction((tx) => issueSession(ctx, tx, row));
+      // Told only to someone who knows the password.
+      if (row.disabled_at) throw accountDisabled();
+      const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
+        if (row.role !== 'admin' && ctx.adminEmails.includes(row.email)) {
+          await tx.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [row.id]);
+          row.role = 'admin';
+        }
+        return issueSession(ctx, tx, row);
+      });
       return respond(ctx, user, refreshToken);
     }),
 
@@ -100,8 +107,9 @@ export const authRouter = router({
       if (rotated.reused) ctx.logger.warn('refresh token reused; its family was revoked');
       throw invalidRefreshToken();
     }
-    const [user] = await ctx.db.query<UserRow>('SELECT id, email, username, created_at FROM users WHERE id = $1', [rotated.userId]);
+    const [user] = await ctx.db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [rotated.userId]);
     if (!user) throw invalidRefreshToken();
+    if (user.disabled_at) throw accountDisabled();
     return respond(ctx, user, rotated.refreshToken);
   }),
 
@@ -112,11 +120,16 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  me: protectedProcedure.query(async ({ ctx }) => {
-    const [user] = await ctx.db.query<UserRow>('SELECT id, email, username, created_at FROM users WHERE id = $1', [ctx.viewer.id]);
-    if (!user) throw new GlimpseError('INVALID_TOKEN', 'Your account no longer exists; sign in again.');
-    return toUser(user);
-  }),
+  me: protectedProcedure.query(async ({ ctx }) => toUser(await findUser(ctx.db, ctx.viewer.id))),
+
+  // Account recovery and upkeep (account.handler.ts).
+  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(({ ctx, input }) => verifyEmail(ctx, input)),
+  resendVerification: protectedProcedure.mutation(({ ctx }) => resendVerification(ctx)),
+  requestPasswordReset: publicProcedure.input(requestPasswordResetInput).mutation(({ ctx, input }) => requestPasswordReset(ctx, input)),
+  resetPassword: publicProcedure.input(resetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx, input)),
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(({ ctx, input }) => changePassword(ctx, input)),
+  deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(({ ctx, input }) => deleteAccount(ctx, input)),
+  updateProfile: protectedProcedure.input(updateProfileInput).mutation(({ ctx, input }) => updateProfile(ctx, input)),
 });
 
 export type AuthRouter = typeof authRouter;

@@ -54,6 +54,11 @@ export async function revokeFamily(tx: Queryable, familyId: string) {
   await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
 }
 
+/** Every session of the user ends (a password reset or change, a deleted account). */
+export async function revokeAllSessions(tx: Queryable, userId: string) {
+  await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+}
+
 /** Signs out: the token's whole family stops working. Unknown tokens are ignored. */
 export async function revokeRefreshToken(tx: Queryable, token: string) {
   const [row] = await tx.query<{ family_id: string }>('SELECT family_id FROM refresh_tokens WHERE token_hash = $1', [digest(token)]);

@@ -14,6 +14,14 @@ export interface AuthDeps {
   addressFailures?: BackoffThrottle;
   /** Sign-ups per address over a longer window. */
   signupLimiter?: RateLimiter;
+  /** Password-reset requests per client address, and confirmation emails asked again per account (an error past the limit). */
+  resetLimiter?: RateLimiter;
+  /** Reset emails per inbox: past the limit a request gets the usual answer and no email. */
+  resetInboxLimiter?: RateLimiter;
+  /** ADMIN_EMAILS: accounts that are administrators from sign-up or their next sign-in (lower case). */
+  adminEmails?: readonly string[];
+  /** Publish queued work now (the verification and reset emails) rather than at the relay's next poll. */
+  wakeRelay: () => void;
 }
 
 export type AuthContext = RequestContext & Required<AuthDeps> & { refreshCookie: RefreshCookie };

@@ -74,6 +74,21 @@ export const configSchema = z.object({
   RECONCILE_AFTER_SECONDS: positiveInt.default(600),
   /** Machine tagging (a vision model, ~6 s to load, ~0.5 s per image); off for very small hosts. */
   TAGGER_ENABLED: bool.default(true),
+
+  /** Where email goes: smtp:// (STARTTLS when offered) or smtps://; unset, the all-in-one writes .eml files under the data dir. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]/, 'expected an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587').optional(),
+  /** Credentials for SMTP_URL when they are kept apart from it (a Secret); they win over those in the URL. */
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  MAIL_FROM: z.string().regex(/^([^<>]*<)?[^@\s<>]+@[^@\s<>]+>?$/, 'expected an address, e.g. Glimpse <glimpse@example.com>').default('Glimpse <glimpse@localhost>'),
+  /** Accounts that are administrators from sign-up or their next sign-in (comma-separated emails); the first account ever is one too. */
+  ADMIN_EMAILS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+    .refine((entries) => entries.every((entry) => /^[^@\s]+@[^@\s]+$/.test(entry)), 'expected comma-separated email addresses, e.g. ops@example.com,lead@example.com'),
+  /** Attempts at sending one email before it is dead-lettered (1 s, 2 s, 4 s … 1 min apart: about 10 minutes of SMTP outage). */
+  MAIL_MAX_ATTEMPTS: positiveInt.default(15),
 }).superRefine((config, context) => {
   // Settings that only make sense together.
   if (config.S3_ENDPOINT) {
@@ -140,5 +155,6 @@ export function describeAdapters(config: GlimpseConfig) {
     objectStorage: config.S3_ENDPOINT ? 's3' : 'filesystem',
     jobQueue: config.AMQP_URL ? 'rabbitmq' : 'in-process',
     searchIndex: config.searchEngine,
+    mail: config.SMTP_URL ? 'smtp' : 'files',
   } as const;
 }

@@ -5,7 +5,7 @@ describe('configuration', () => {
   it('runs on embedded defaults when nothing is set', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', UPLOAD_MAX_BYTES: 52_428_800, UPLOAD_MAX_PIXELS: 100_000_000 });
-    expect(describeAdapters(config)).toEqual({ database: 'pglite', objectStorage: 'filesystem', jobQueue: 'in-process', searchIndex: 'embedded' });
+    expect(describeAdapters(config)).toEqual({ database: 'pglite', objectStorage: 'filesystem', jobQueue: 'in-process', searchIndex: 'embedded', mail: 'files' });
   });
 
   it('selects the production adapters from their variables', () => {
@@ -15,8 +15,9 @@ describe('configuration', () => {
       S3_ACCESS_KEY: 'key',
       S3_SECRET_KEY: 'secret',
       AMQP_URL: 'amqp://u:p@rabbitmq:5672',
+      SMTP_URL: 'smtps://glimpse:secret@mail.example.com:465',
     });
-    expect(describeAdapters(config)).toEqual({ database: 'postgres', objectStorage: 's3', jobQueue: 'rabbitmq', searchIndex: 'embedded' });
+    expect(describeAdapters(config)).toEqual({ database: 'postgres', objectStorage: 's3', jobQueue: 'rabbitmq', searchIndex: 'embedded', mail: 'smtp' });
   });
 
   it('picks the search engine: SEARCH_ENGINE when set, else Typesense when TYPESENSE_URL is set, else embedded', () => {
@@ -49,6 +50,14 @@ describe('configuration', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'AMQP_URL', 'UPLOAD_MAX_BYTES']) expect(message).toContain(`${name}:`);
     expect(message).toMatch(/AMQP_URL: expected an amqp:\/\/ or amqps:\/\/ URL/);
     expect(message).not.toContain('postgres-but-not-a-url');
+  });
+
+  it('refuses a mail server that is not SMTP and a sender that is not an address, without echoing the password', () => {
+    const message = messageOf({ SMTP_URL: 'http://user:hunter2@mail.example.com', MAIL_FROM: 'Glimpse' });
+    expect(message).toMatch(/SMTP_URL: expected an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(message).toMatch(/MAIL_FROM: expected an address, e.g. Glimpse <glimpse@example.com> \(got "Glimpse"\)/);
+    expect(message).not.toContain('hunter2');
+    expect(loadConfig({ MAIL_FROM: 'Photos <photos@example.org>' }).MAIL_FROM).toBe('Photos <photos@example.org>');
   });
 
   it('refuses settings that only make sense together', () => {

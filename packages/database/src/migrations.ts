@@ -185,6 +185,53 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       )`,
     ],
   },
+  {
+    // Accounts people can recover (verification and reset links, profiles) and the
+    // notifications: what a user sees in the app, and the ledger of every email sent, keyed
+    // by the notification's id so that a redelivered job never sends twice.
+    id: '0007_accounts_and_notifications',
+    statements: [
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS email_verified_at TIMESTAMPTZ`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS display_name TEXT`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS bio TEXT`,
+      `CREATE TABLE IF NOT EXISTS account_tokens (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL CHECK (purpose IN ('verify-email', 'reset-password')),
+        token_hash TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        expires_at TIMESTAMPTZ NOT NULL,
+        used_at TIMESTAMPTZ,
+        CONSTRAINT account_tokens_hash_key UNIQUE (token_hash)
+      )`,
+      `CREATE INDEX IF NOT EXISTS account_tokens_user_idx ON account_tokens (user_id, purpose)`,
+      `CREATE TABLE IF NOT EXISTS notifications (
+        id UUID PRIMARY KEY,
+        user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        data JSONB NOT NULL DEFAULT '{}',
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        read_at TIMESTAMPTZ
+      )`,
+      `CREATE INDEX IF NOT EXISTS notifications_user_idx ON notifications (user_id, created_at DESC, id DESC)`,
+      `CREATE TABLE IF NOT EXISTS sent_messages (
+        notification_id UUID PRIMARY KEY,
+        kind TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        transport TEXT NOT NULL,
+        message_id TEXT,
+        sent_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
+  {
+    // Roles (the first account, or one in ADMIN_EMAILS, is an admin) and disabled accounts.
+    id: '0008_roles_and_disabled_accounts',
+    statements: [
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'user'`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMPTZ`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

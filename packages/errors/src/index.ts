@@ -20,8 +20,13 @@ const apiCodeByDomainCode = {
   INVALID_INPUT: 'BAD_REQUEST',
   INVALID_CREDENTIALS: 'UNAUTHORIZED',
   INVALID_TOKEN: 'UNAUTHORIZED',
+  /** A verification or password-reset link that is unknown, used already, or expired. */
+  INVALID_LINK: 'BAD_REQUEST',
+  /** The current password, asked again before a sensitive change, was wrong (not a sign-in: the session stays). */
+  WRONG_PASSWORD: 'BAD_REQUEST',
   NOT_SIGNED_IN: 'UNAUTHORIZED',
   NOT_ALLOWED: 'FORBIDDEN',
+  ACCOUNT_DISABLED: 'FORBIDDEN',
   USER_NOT_FOUND: 'NOT_FOUND',
   IMAGE_NOT_FOUND: 'NOT_FOUND',
   EMAIL_TAKEN: 'CONFLICT',

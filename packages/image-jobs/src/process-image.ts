@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '@glimpse/database';
 import { isGlimpseError } from '@glimpse/errors';
 import { processImage, type ProcessedImage } from '@glimpse/image-processing';
@@ -17,6 +17,8 @@ export interface ProcessImageDeps {
   maxPixels: number;
   /** Queue a tag-images job for every image that becomes ready (off where no tagger runs). */
   tagging: boolean;
+  /** Publish queued work now rather than at the relay's next poll (the owner's email when an image fails). */
+  wakeRelay?: () => void;
 }
 
 export type ProcessImagePayload = JobPayloads['process-images'];
@@ -91,10 +93,16 @@ export function createProcessImageHandler(deps: ProcessImageDeps): JobHandler<Pr
     );
   }
 
+  /** Fails the image and, in the same transaction, queues the owner's "your upload failed" email: both or neither, once. */
   async function markFailed(imageId: string, reason: string, logger: Logger) {
-    await db.transaction(async (tx) => {
-      if (await imagePipeline.markFailed(tx, imageId, reason)) await imageWrites.recordEvent(tx, imageId, 'failed', reason);
+    const failed = await db.transaction(async (tx) => {
+      const image = await imagePipeline.markFailed(tx, imageId, reason);
+      if (!image) return false;
+      await imageWrites.recordEvent(tx, imageId, 'failed', reason);
+      await enqueueJob(tx, QUEUES.notifications, { kind: 'upload-failed', notificationId: randomUUID(), userId: image.ownerId, imageId, title: image.title, reason });
+      return true;
     });
+    if (failed) deps.wakeRelay?.();
     logger.warn({ reason }, 'process: image failed');
   }
 }

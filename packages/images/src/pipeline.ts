@@ -70,10 +70,16 @@ export const imagePipeline = {
     return updated.length > 0;
   },
 
-  /** True when this call failed the image (a ready image is never failed). */
-  async markFailed(tx: Queryable, imageId: string, reason: string): Promise<boolean> {
-    const updated = await tx.query(`UPDATE images SET status = 'failed', failure_reason = $2, updated_at = now() WHERE id = $1 AND status <> 'ready' RETURNING id`, [imageId, reason]);
-    return updated.length > 0;
+  /**
+   * Fails the image (a ready or already failed image is left as it is); returns its owner and
+   * title when this call failed it, so the owner can be told once.
+   */
+  async markFailed(tx: Queryable, imageId: string, reason: string): Promise<{ ownerId: string; title: string } | undefined> {
+    const [row] = await tx.query<{ owner_id: string; title: string }>(
+      `UPDATE images SET status = 'failed', failure_reason = $2, updated_at = now() WHERE id = $1 AND status NOT IN ('ready', 'failed') RETURNING owner_id, title`,
+      [imageId, reason],
+    );
+    return row && { ownerId: row.owner_id, title: row.title };
   },
 
   async taggingState(tx: Queryable, imageId: string) {

@@ -292,6 +292,27 @@ export const imageWrites = {
     return { changed: changed.length > 0, likeCount: Number(row?.like_count ?? 0) };
   },
 
+  /**
+   * Before an account is deleted (in the same transaction): its own images are hidden and
+   * queued for removal from search and the recommender, and its likes come off the counts of
+   * the images it liked, which are re-indexed with the new count. Deleting the user row then
+   * removes the rows themselves; the sweeper removes the objects no row points to.
+   * Returns the ids of the account's own images.
+   */
+  async forgetOwner(tx: Queryable, userId: string): Promise<string[]> {
+    const owned = (await tx.query<{ id: string }>('UPDATE images SET deleted_at = now() WHERE owner_id = $1 AND deleted_at IS NULL RETURNING id', [userId])).map((row) => row.id);
+    const liked = (
+      await tx.query<{ id: string }>(
+        `UPDATE images SET like_count = like_count - 1 WHERE id IN (SELECT image_id FROM likes WHERE user_id = $1) AND owner_id <> $1 RETURNING id`,
+        [userId],
+      )
+    ).map((row) => row.id);
+    await tx.query('DELETE FROM likes WHERE user_id = $1', [userId]);
+    for (const id of owned) await imageWrites.recordEvent(tx, id, 'deleted', 'the account was deleted');
+    for (const id of [...owned, ...liked]) await imageWrites.requestReindex(tx, id);
+    return owned;
+  },
+
   /** Counts a view: a signed-in viewer once per image (true the first time); anonymous views always (deduplicated by the caller). */
   async recordView(tx: Queryable, viewerId: string | null, imageId: string): Promise<boolean> {
     if (viewerId) {

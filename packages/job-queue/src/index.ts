@@ -17,6 +17,8 @@ export type {
   QueueName,
   FeedbackEvent,
   JobPayloads,
+  NotificationKind,
+  NotificationPayload,
 } from './job-queue';
 export { QUEUES, describeError, jobRetryBackoff, subjectOf } from './job-queue';
 export { createInProcessQueue } from './in-process';

@@ -6,6 +6,8 @@ export const QUEUES = {
   processImages: 'process-images',
   tagImages: 'tag-images',
   indexImages: 'index-images',
+  /** Email (and in-app notices) to users: verification, password reset, failed uploads. */
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -27,7 +29,21 @@ export interface JobPayloads {
   'process-images': { imageId: string };
   'tag-images': { imageId: string };
   'index-images': { imageId: string } | { feedback: FeedbackEvent; undo?: boolean };
+  notifications: NotificationPayload;
 }
+
+/**
+ * A message to one user. `notificationId` is chosen when the job is written and keys the
+ * sent-message ledger, so a redelivered job (or one the outbox published twice) sends once.
+ * Account links carry their token; only its hash is stored, so the job is the one place
+ * the link exists until the email is sent.
+ */
+export type NotificationPayload =
+  | { kind: 'verify-email'; notificationId: string; userId: string; token: string; expiresAt: string }
+  | { kind: 'password-reset'; notificationId: string; userId: string; token: string; expiresAt: string }
+  | { kind: 'upload-failed'; notificationId: string; userId: string; imageId: string; title: string; reason: string };
+
+export type NotificationKind = NotificationPayload['kind'];
 
 /** The image a job is about, when it is about one (kept beside the payload so it can be queried). */
 export function subjectOf(payload: JobPayloads[QueueName]): string | null {

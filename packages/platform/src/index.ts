@@ -2,4 +2,22 @@ export { openInfrastructure, type Infrastructure, type InfrastructureOptions } f
 export { keepDataPrivate } from './private-data';
 export { createStartupProgress, startupBackoff, waitFor, type StartupProgress, type WaitOptions } from './wait-for';
 export { runService, startService, type RunningParts, type RunningService, type ServiceContext } from './run-service';
-export { authRoutes, createSigner, createVerifier, feedRoutes, indexerWorker, searchRoutes, searchService, startImageProcessor, startIndexer, startMaintenance, startTagger, staticImageRoutes, uploadRoutes } from './services';
+export {
+  adminRoutes,
+  authRoutes,
+  createSigner,
+  createVerifier,
+  feedRoutes,
+  indexerWorker,
+  notificationRoutes,
+  notifierWorker,
+  searchRoutes,
+  searchService,
+  startImageProcessor,
+  startIndexer,
+  startMaintenance,
+  startNotifier,
+  startTagger,
+  staticImageRoutes,
+  uploadRoutes,
+} from './services';

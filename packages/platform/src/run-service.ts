@@ -14,6 +14,8 @@ export interface RunningParts {
 }
 
 export interface ServiceContext {
+  /** Where this process listens (http://host:port), e.g. for links when PUBLIC_URL is unset. */
+  url: string;
   config: GlimpseConfig;
   logger: Logger;
   infra: Infrastructure;
@@ -46,10 +48,11 @@ export async function startService(
   const progress = createStartupProgress();
   const server = createServiceServer({ name, metrics, logger, trustedProxies: config.TRUSTED_PROXIES, starting: () => progress.describe() });
   const address = await server.listen(config.PORT, config.HOST);
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   let opened: Infrastructure | undefined;
   const { infra, parts } = await (async () => {
     opened = await openInfrastructure(config, logger, { ...options, progress, metrics: metrics.registry });
-    return { infra: opened, parts: await start({ config, logger, infra: opened, metrics }) };
+    return { infra: opened, parts: await start({ url, config, logger, infra: opened, metrics }) };
   })().catch(async (error: unknown) => {
     await server.close();
     await opened?.close();
@@ -58,7 +61,7 @@ export async function startService(
   server.mount({ routes: parts.routes ?? [], readiness: infra.readiness, webRoot: parts.webRoot });
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    url,
     infra,
     close() {
       closing ??= (async () => {

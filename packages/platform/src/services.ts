@@ -1,9 +1,10 @@
 import { createLocalVerifier, createRemoteVerifier, createTokenSigner, loadSigningKey, type TokenSigner, type TokenVerifier } from '@glimpse/access-tokens';
-import { createAuthRoutes } from '@glimpse/auth';
+import { createAdminRoutes } from '@glimpse/admin';
+import { createAuthRoutes, rejectInactiveAccounts } from '@glimpse/auth';
 import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, createTokenBucket, type Route } from '@glimpse/http-service';
-import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
+import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, redriveDeadLetters, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
 import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
 import { QUEUES, jobRetryBackoff, type Consumer } from '@glimpse/job-queue';
@@ -11,6 +12,8 @@ import type { Logger } from '@glimpse/logging';
 import { startOutboxRelay, type OutboxRelay } from '@glimpse/outbox';
 import { createStaticImageRoutes } from '@glimpse/static-images';
 import { createUploadRoutes } from '@glimpse/upload';
+import { openMailTransport } from '@glimpse/mail';
+import { createNotificationHandler, createNotificationRoutes } from '@glimpse/notifications';
 import type { Infrastructure } from './infrastructure';
 import type { RunningParts, ServiceContext } from './run-service';
 
@@ -32,9 +35,85 @@ export async function createVerifier(config: GlimpseConfig, signer?: TokenSigner
   throw new ConfigError('Invalid configuration:\n  AUTH_JWKS_URL: expected the auth service JWKS URL, e.g. http://auth:8080/.well-known/jwks.json (unset)');
 }
 
-export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier: TokenVerifier, logger: Logger): Route[] {
-  const deps = { db: infra.db, signer, refreshTokenTtlDays: infra.config.REFRESH_TOKEN_TTL_DAYS, attemptLimiter: createRateLimiter({ limit: 30, windowMs: 60_000 }) };
-  return createAuthRoutes(deps, verifier, logger);
+const checkedVerifiers = new WeakMap<TokenVerifier, TokenVerifier>();
+
+/**
+ * The verifier every route builder below uses: the token's signature, then (cached for 5 s per
+ * account) whether the account is still enabled, so a disabled or deleted account's access
+ * token stops working everywhere within seconds, not when it expires. One per verifier, so a
+ * process's services share the cache.
+ */
+function activeAccountsOnly(infra: Infrastructure, verifier: TokenVerifier): TokenVerifier {
+  let checked = checkedVerifiers.get(verifier);
+  if (!checked) checkedVerifiers.set(verifier, (checked = rejectInactiveAccounts(verifier, infra.db)));
+  return checked;
+}
+
+export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
+  const deps = {
+    db: infra.db,
+    signer,
+    refreshTokenTtlDays: infra.config.REFRESH_TOKEN_TTL_DAYS,
+    attemptLimiter: createRateLimiter({ limit: 30, windowMs: 60_000 }),
+    wakeRelay: relay.wake,
+    adminEmails: infra.config.ADMIN_EMAILS,
+  };
+  return createAuthRoutes(deps, activeAccountsOnly(infra, verifier), logger);
+}
+
+/**
+ * The operators' API (`/api/admin`), served beside auth. Redriving process-images puts its
+ * images back to pending first (as the CLI's `redrive` does); other queues move as they are.
+ */
+export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+  const { db, queue } = infra;
+  const deps = {
+    db,
+    queues: Object.values(QUEUES),
+    depth: (name: string) => queue.depth(name),
+    deadLetters: (name: string) => queue.deadLetters(name),
+    redrive: (name: string) => (name === QUEUES.processImages ? redriveDeadLetters(db, queue, logger, name) : queue.redrive(name)),
+  };
+  return createAdminRoutes(deps, activeAccountsOnly(infra, verifier), logger);
+}
+
+/** The bell: a signed-in user's in-app notifications (`/api/notifications`), served beside auth. */
+export function notificationRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+  return createNotificationRoutes({ db: infra.db }, activeAccountsOnly(infra, verifier), logger);
+}
+
+/**
+ * The notifier: sends the `notifications` queue's email over SMTP_URL, or writes each message
+ * as an .eml file under the data directory without it. Links point at PUBLIC_URL, else at
+ * `ownUrl` (the all-in-one's own address). MAIL_MAX_ATTEMPTS attempts, then dead letters.
+ */
+export function startNotifier(infra: Infrastructure, logger: Logger, ownUrl: string, retryDelayMs = jobRetryBackoff()): Consumer {
+  const { config } = infra;
+  const transport = openMailTransport({ smtpUrl: config.SMTP_URL, smtpUser: config.SMTP_USER, smtpPassword: config.SMTP_PASSWORD, dataDir: config.dataDir });
+  const publicUrl = config.PUBLIC_URL ?? ownUrl;
+  const log = logger.child({ worker: 'notifier' });
+  if (!config.SMTP_URL) log.info({ directory: `${config.dataDir}/mail` }, `notifier: no SMTP_URL; email is written as .eml files under ${config.dataDir}/mail`);
+  const handler = createNotificationHandler({ db: infra.db, transport, from: config.MAIL_FROM, publicUrl, logger: log });
+  const consumer = infra.queue.consume(QUEUES.notifications, handler, { concurrency: 4, maxAttempts: config.MAIL_MAX_ATTEMPTS, retryDelayMs });
+  return {
+    async stop() {
+      await consumer.stop();
+      transport.close();
+    },
+  };
+}
+
+/** The notifier worker on its own, with a relay of its own so notifications queued anywhere go out promptly. */
+export async function notifierWorker({ infra, logger, url }: ServiceContext): Promise<RunningParts> {
+  if (!infra.config.PUBLIC_URL) logger.warn({ url }, 'notifier: PUBLIC_URL is not set; links in emails point at this worker\'s own address, which users cannot reach');
+  const notifier = startNotifier(infra, logger, url);
+  const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
+  return {
+    async stop() {
+      await notifier.stop();
+      await relay.stop();
+    },
+  };
 }
 
 export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
@@ -49,15 +128,15 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
     uploadBurst: createTokenBucket({ burst: config.UPLOAD_BURST, perMinute: config.UPLOADS_PER_MINUTE }),
   };
-  return createUploadRoutes(deps, verifier, logger);
+  return createUploadRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }
 
 export function feedRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
-  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, verifier, logger);
+  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, activeAccountsOnly(infra, verifier), logger);
 }
 
 export async function searchRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Promise<Route[]> {
-  return createSearchRoutes({ db: infra.db, catalogue: infra.catalogue, searchIndex: await infra.searchIndex() }, verifier, logger);
+  return createSearchRoutes({ db: infra.db, catalogue: infra.catalogue, searchIndex: await infra.searchIndex() }, activeAccountsOnly(infra, verifier), logger);
 }
 
 /**
@@ -122,12 +201,12 @@ export function startTagger(infra: Infrastructure, logger: Logger, retryDelayMs 
 }
 
 export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
-  return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier, logger });
+  return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier: activeAccountsOnly(infra, verifier), logger });
 }
 
-export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff()): Consumer {
+export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff(), wakeRelay?: () => void): Consumer {
   const { db, storage, buckets, queue, config } = infra;
-  const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS, tagging: config.TAGGER_ENABLED });
+  const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS, tagging: config.TAGGER_ENABLED, wakeRelay });
   return queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
 }
 

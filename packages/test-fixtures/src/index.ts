@@ -2,3 +2,4 @@ export * from './images';
 export * from './api';
 export * from './waiting';
 export * from './files';
+export * from './smtp-capture';

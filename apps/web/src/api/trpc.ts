@@ -1,5 +1,7 @@
+import type { AdminRouter } from '@glimpse/admin';
 import type { AuthRouter } from '@glimpse/auth';
 import type { FeedRouter } from '@glimpse/feed';
+import type { NotificationsRouter } from '@glimpse/notifications';
 import type { SearchRouter } from '@glimpse/search';
 import type { UploadRouter } from '@glimpse/upload';
 import { createTRPCClient, httpLink, type TRPCLink } from '@trpc/client';
@@ -74,3 +76,5 @@ export const auth = createServiceClient<AuthRouter>('/api/auth');
 export const upload = createServiceClient<UploadRouter>('/api/upload');
 export const feed = createServiceClient<FeedRouter>('/api/feed');
 export const search = createServiceClient<SearchRouter>('/api/search');
+export const notifications = createServiceClient<NotificationsRouter>('/api/notifications');
+export const admin = createServiceClient<AdminRouter>('/api/admin');

@@ -1,6 +1,7 @@
 import { Link, useNavigate, type LinkProps } from '@tanstack/react-router';
 import { signOut } from '../api/sign-out';
 import { useSession } from '../api/use-session';
+import { NotificationBell } from './NotificationBell';
 import { SearchBox } from './SearchBox';
 
 /** Marked as the current page (`aria-current`) on its own path only, whatever the query string. */
@@ -28,7 +29,9 @@ export function Header() {
           <>
             <NavLink to="/upload">Upload</NavLink>
             <NavLink to="/me">My uploads</NavLink>
+            {current.user.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
             <NavLink to="/u/$username" params={{ username: current.user.username }}>{`@${current.user.username}`}</NavLink>
+            <NotificationBell />
             <button
               type="button"
               className="button-quiet"

@@ -44,6 +44,9 @@ export function SignInPage({ search }: { search: SignInSearch }) {
         </button>
       </form>
       <p className="auth-switch">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="auth-switch">
         New here? <Link to="/signup" search={{ next: search.next }}>Create an account</Link>
       </p>
     </section>

@@ -26,3 +26,6 @@ export type FeedSort = 'popular' | 'for-you';
 export const readFeedSearch = (raw: Record<string, unknown>): { sort?: FeedSort } => ({
   sort: raw.sort === 'popular' || raw.sort === 'for-you' ? raw.sort : undefined,
 });
+
+/** What the account link pages read from their URL: `/verify-email?token=…`, `/reset-password?token=…`. */
+export const readTokenSearch = (raw: Record<string, unknown>): { token?: string } => ({ token: typeof raw.token === 'string' ? raw.token : undefined });

@@ -1,16 +1,20 @@
 import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
 import { Header } from '../components/Header';
+import { AdminPage } from '../pages/AdminPage';
 import { FeedPage } from '../pages/FeedPage';
+import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { ImagePage } from '../pages/ImagePage';
 import { MyUploadsPage } from '../pages/MyUploadsPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { ResetPasswordPage } from '../pages/ResetPasswordPage';
 import { SearchPage } from '../pages/SearchPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
 import { UploadPage } from '../pages/UploadPage';
 import { UserPage } from '../pages/UserPage';
+import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { readSearchParams } from '../search/search-params';
-import { readFeedSearch, readSignInSearch } from './paths';
+import { readFeedSearch, readSignInSearch, readTokenSearch } from './paths';
 import { parseSearch, stringifySearch } from './search-string';
 import { useSignInWhenSessionEnds } from './session-routes';
 
@@ -85,10 +89,45 @@ const signUpRoute = createRoute({
   },
 });
 
+const verifyEmailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/verify-email',
+  validateSearch: readTokenSearch,
+  component: function VerifyEmailRoute() {
+    return <VerifyEmailPage token={verifyEmailRoute.useSearch().token} />;
+  },
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  validateSearch: readTokenSearch,
+  component: function ResetPasswordRoute() {
+    return <ResetPasswordPage token={resetPasswordRoute.useSearch().token} />;
+  },
+});
+
+const adminRoute = createRoute({ getParentRoute: () => rootRoute, path: '/admin', component: AdminPage });
+
+const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
+
 const myUploadsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/me', component: MyUploadsPage });
 const uploadRoute = createRoute({ getParentRoute: () => rootRoute, path: '/upload', component: UploadPage });
 
-const routeTree = rootRoute.addChildren([feedRoute, imageRoute, userRoute, searchRoute, myUploadsRoute, uploadRoute, signInRoute, signUpRoute]);
+const routeTree = rootRoute.addChildren([
+  feedRoute,
+  imageRoute,
+  userRoute,
+  searchRoute,
+  myUploadsRoute,
+  uploadRoute,
+  signInRoute,
+  signUpRoute,
+  verifyEmailRoute,
+  resetPasswordRoute,
+  forgotPasswordRoute,
+  adminRoute,
+]);
 
 /**
  * Every page of the app. The server answers each of these URLs with index.html; data comes
