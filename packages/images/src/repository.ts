@@ -4,7 +4,7 @@ import { QUEUES, type JobPriority } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
 import { hammingDistance } from './perceptual-hash';
 import { decodeCursor, page } from './paging';
-import type { ImageRow, ImageStatus, ImageTag, Visibility } from './types';
+import type { ImageRow, ImageStatus, ImageTag, VariantRecord, Visibility } from './types';
 import { isVisible, visibleWhere, type Audience } from './visibility';
 
 /**
@@ -32,6 +32,11 @@ export interface PageRequest {
 /** Ids from the engines (the recommender, the search index) are derived data: anything not an image id is dropped, never sent to SQL. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const imageIdsOnly = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
+function uuidArrayLiteral(ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`Not an image id (expected a UUID): ${JSON.stringify(id)}`);
+  return `{${ids.join(',')}}`;
+}
 
 const missing = (imageId: string) => new GlimpseError('IMAGE_NOT_FOUND', `No image ${imageId} exists, or you may not see it.`, 'imageId');
 
@@ -199,6 +204,23 @@ export const imageReads = {
       [viewerId],
     );
     return rows.map((row) => row.image_id);
+  },
+
+  /**
+   * Who may see each of these live images (owner, visibility, status, moderation), for the
+   * static route's batched reads. Ids must be image ids (they go in as a uuid[] literal,
+   * which the embedded database takes more cheaply than a bound array).
+   */
+  async visibilityFactsOf(tx: Queryable, ids: readonly string[]) {
+    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null }>(
+      'SELECT id, owner_id, visibility, status, moderation FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+      [uuidArrayLiteral(ids)],
+    );
+  },
+
+  /** The variants of those of these images that are ready (they never change once ready). */
+  async readyVariantsOf(tx: Queryable, ids: readonly string[]) {
+    return tx.query<{ id: string; variants: VariantRecord[] }>("SELECT id, variants FROM images WHERE id = ANY($1::uuid[]) AND status = 'ready'", [uuidArrayLiteral(ids)]);
   },
 
   /** What the static file route needs, by id: live rows only. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '@glimpse/database';
-import type { VariantRecord, VisibilityFacts } from '@glimpse/images';
+import { imageReads, type VariantRecord, type VisibilityFacts } from '@glimpse/images';
 
 /** What the static route needs to answer for one image: who may see it, and its variants. */
 export interface ImageFacts extends VisibilityFacts {
@@ -17,13 +17,6 @@ interface Waiting {
 }
 
 const MAX_BATCH = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A uuid[] literal: cheaper for the embedded database to take than a bound array, and safe since every id is checked to be a UUID. */
-function uuidArray(ids: readonly string[]): string {
-  for (const id of ids) if (!UUID.test(id)) throw new Error(`Not an image id (expected a lowercase UUID): ${JSON.stringify(id)}`);
-  return `{${ids.join(',')}}`;
-}
 
 /**
  * Reads image facts exactly as a query per request would, at a fraction of the cost: requests
@@ -51,14 +44,11 @@ export function createImageFactsReader(db: Queryable, options: { maxRememberedVa
 
   async function runBatch(batch: Map<string, Waiting[]>) {
     const ids = [...batch.keys()];
-    const rows = await db.query<{ id: string; owner_id: string; visibility: ImageFacts['visibility']; status: ImageFacts['status']; moderation: string | null }>(
-      'SELECT id, owner_id, visibility, status, moderation FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
-      [uuidArray(ids)],
-    );
+    const rows = await imageReads.visibilityFactsOf(db, ids);
     const unknown = rows.filter((row) => row.status === 'ready' && !knownVariants.has(row.id)).map((row) => row.id);
     if (unknown.length > 0) {
       // Read after the row above: a ready image's variants are the same whenever they are read.
-      const variants = await db.query<{ id: string; variants: VariantRecord[] }>("SELECT id, variants FROM images WHERE id = ANY($1::uuid[]) AND status = 'ready'", [uuidArray(unknown)]);
+      const variants = await imageReads.readyVariantsOf(db, unknown);
       for (const row of variants) remember(row.id, row.variants);
     }
     const found = new Map<string, ImageFacts>();
