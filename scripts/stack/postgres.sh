@@ -42,18 +42,18 @@ CONF
   export DATABASE_URL="postgres://postgres@$STACK_BIND:$PG_PORT/glimpse"
 }
 
-pg_stop() {
-  [ -n "$PG_BIN" ] || pg_install
-  pg_replica_stop
-  pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -m fast -w stop >/dev/null 2>&1" || true
-}
+# Stops the primary only: the replica keeps running and streams again once the primary is
+# back (the fault tests restart PostgreSQL mid-run).
+pg_stop() { [ -n "$PG_BIN" ] || pg_install; pg_as "$PG_BIN/pg_ctl -D '$PG_DATA' -m fast -w stop >/dev/null 2>&1" || true; }
 
 # A streaming replica of it (DATABASE_READ_URL for the read-replica test), on PG_REPLICA_PORT.
 : "${PG_REPLICA_PORT:=$((PG_PORT + 1))}"
 PG_REPLICA_DATA="$STACK_DIR/postgres-replica"
 pg_replica_start() {
   [ -n "$PG_BIN" ] || pg_install
-  if [ ! -s "$PG_REPLICA_DATA/PG_VERSION" ]; then
+  # A replica stopped earlier may need WAL the primary has recycled since: start from a fresh
+  # base backup whenever it is not running (a second or two for the stack's small cluster).
+  if ! pg_as "$PG_BIN/pg_ctl -D '$PG_REPLICA_DATA' status >/dev/null 2>&1"; then
     rm -rf "$PG_REPLICA_DATA" && mkdir -p "$PG_REPLICA_DATA" && chmod 700 "$PG_REPLICA_DATA" && { [ "$(id -u)" != 0 ] || chown postgres:postgres "$PG_REPLICA_DATA"; }
     # -R writes standby.signal and primary_conninfo: a hot standby that streams from the primary.
     pg_as "$PG_BIN/pg_basebackup -h $STACK_BIND -p $PG_PORT -U postgres -D '$PG_REPLICA_DATA' -R -X stream" || return 1

@@ -19,7 +19,7 @@ stop_all() {
   echo; echo "stack: stopping services"
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  gorse_stop; minio_stop; rabbitmq_stop; pg_stop
+  gorse_stop; minio_stop; rabbitmq_stop; pg_replica_stop; pg_stop
   echo "stack: stopped"
 }
 trap stop_all INT TERM EXIT

@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/stack/env.sh"
 
-cleanup() { gorse_stop; minio_stop; rabbitmq_stop; pg_stop; }
+cleanup() { gorse_stop; minio_stop; rabbitmq_stop; pg_replica_stop; pg_stop; }
 trap cleanup EXIT
 
 echo "stack: tools (cached in ${TOOLS_BIN%/bin})"
