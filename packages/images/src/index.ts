@@ -14,3 +14,4 @@ export { isVisible, visibleWhere, type Audience, type VisibilityFacts } from './
 export { imageReads, imageWrites, type DetailsChange, type ListScope, type NewImage, type PageRequest } from './repository';
 export { imagePipeline, type FeedbackTable, type IndexRow, type ProcessedFacts, type TaggingOutcome } from './pipeline';
 export { hammingDistance } from './perceptual-hash';
+export { feedTagsDrift } from './feed-tags';
