@@ -111,7 +111,6 @@ export async function seedFeedCorpus(db: Database): Promise<Record<string, numbe
     'counts',
     `UPDATE images i SET like_count = c.n FROM (SELECT image_id, count(*) AS n FROM likes GROUP BY image_id) c WHERE c.image_id = i.id`,
     `UPDATE images i SET view_count = c.n * 3 FROM (SELECT image_id, count(*) AS n FROM image_views GROUP BY image_id) c WHERE c.image_id = i.id`,
-    'ANALYZE',
   );
   return took;
 }

@@ -219,7 +219,8 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
         created_at TIMESTAMPTZ NOT NULL,
         PRIMARY KEY (image_id, tag)
       )`,
-      `CREATE INDEX IF NOT EXISTS feed_tags_ranked_idx ON feed_tags (tag, like_count DESC, created_at DESC, image_id DESC)`,
+      // owner_id last: "not the viewer's own" is answered from the index alone.
+      `CREATE INDEX IF NOT EXISTS feed_tags_ranked_idx ON feed_tags (tag, like_count DESC, created_at DESC, image_id DESC, owner_id)`,
       `INSERT INTO feed_tags (image_id, tag, owner_id, like_count, created_at)
         SELECT DISTINCT i.id, t.tag, i.owner_id, i.like_count, i.created_at FROM images i JOIN image_tags t ON t.image_id = i.id
         WHERE i.deleted_at IS NULL AND i.status = 'ready' AND i.visibility = 'public' AND i.moderation IS DISTINCT FROM 'sensitive'

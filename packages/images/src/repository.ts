@@ -31,8 +31,12 @@ export interface PageRequest {
 }
 
 /** forYou: the latest likes within the window that shape it (as the recommender's context size). */
-const RECENT_LIKES = 20;
-/** How many of a tag's most liked feed images are candidates, for forYou and similar. */
+const RECENT_LIKES = 10;
+/** forYou: the tags that count, those most of the recent likes carry first. */
+const TASTE_TAGS = 24;
+/** forYou: how many of each liked tag's most liked feed images are candidates. */
+const TASTE_CANDIDATES = 24;
+/** similar: how many of each of the image's tags' most liked feed images are candidates. */
 const TAG_CANDIDATES = 48;
 /** similar: the owner's shots on either side of the image, compared by hash (bursts). */
 const BURST = 12;
@@ -119,31 +123,49 @@ export const imageReads = {
    * taste, straight from the database (the recommender hears of likes through the queue, a
    * moment later).
    *
-   * Bounded at any size: the latest RECENT_LIKES likes count, and each of their tags offers
-   * its TAG_CANDIDATES most liked feed images (feed_tags; every image of all but the
-   * commonest tags); those candidates are then ranked by their exact shared tags. What it
-   * leaves out is an image that is among the less liked of every common tag it shares.
+   * Bounded at any size: the latest RECENT_LIKES likes count, TASTE_TAGS of their tags
+   * (those most of them carry first), and each tag offers
+   * its TASTE_CANDIDATES most liked feed images not the viewer's (feed_tags; every image of all
+   * but the commoner tags); those candidates, less the ones already liked, are ranked by
+   * their exact shared tags. What it leaves out is an image that is among the less liked of
+   * every common tag it shares.
    */
   async likedTagAffinity(tx: Queryable, userId: string, withinSeconds: number, limit: number): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(
-      `WITH recent AS (
-         SELECT l.image_id FROM likes l WHERE l.user_id = $1 AND l.created_at > now() - ($2 * interval '1 second')
-         ORDER BY l.created_at DESC LIMIT ${RECENT_LIKES}
-       ),
-       liked_tags AS (SELECT DISTINCT t.tag FROM recent r JOIN image_tags t ON t.image_id = r.image_id),
-       candidates AS (
-         SELECT DISTINCT c.image_id FROM liked_tags lt CROSS JOIN LATERAL (
-           SELECT f.image_id FROM feed_tags f
-           WHERE f.tag = lt.tag AND f.owner_id <> $1 AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $1 AND l.image_id = f.image_id)
-           ORDER BY f.like_count DESC, f.created_at DESC, f.image_id DESC LIMIT ${TAG_CANDIDATES}
-         ) c
-       )
-       SELECT f.image_id AS id FROM candidates c JOIN feed_tags f ON f.image_id = c.image_id JOIN liked_tags lt ON lt.tag = f.tag
-       GROUP BY f.image_id, f.like_count, f.created_at
-       ORDER BY count(*) DESC, f.like_count DESC, f.created_at DESC, f.image_id DESC LIMIT $3`,
-      [userId, withinSeconds, limit],
+    // Three short queries rather than one: each is a handful of index lookups whatever the
+    // planner estimates (one statement let it walk every row of a common tag).
+    const tags = (
+      await tx.query<{ tag: string }>(
+        `SELECT t.tag FROM (
+           SELECT l.image_id FROM likes l WHERE l.user_id = $1 AND l.created_at > now() - ($2 * interval '1 second')
+           ORDER BY l.created_at DESC LIMIT ${RECENT_LIKES}
+         ) r JOIN image_tags t ON t.image_id = r.image_id
+         GROUP BY t.tag ORDER BY count(DISTINCT r.image_id) DESC, t.tag LIMIT ${TASTE_TAGS}`,
+        [userId, withinSeconds],
+      )
+    ).map((row) => row.tag);
+    if (tags.length === 0) return [];
+    const candidates = await tx.query<{ image_id: string; like_count: number; created_at: Date }>(
+      `SELECT DISTINCT c.image_id, c.like_count, c.created_at FROM unnest($2::text[]) AS lt (tag) CROSS JOIN LATERAL (
+         SELECT f.image_id, f.like_count, f.created_at FROM feed_tags f WHERE f.tag = lt.tag AND f.owner_id <> $1
+         ORDER BY f.like_count DESC, f.created_at DESC, f.image_id DESC LIMIT ${TASTE_CANDIDATES}
+       ) c`,
+      [userId, tags],
     );
-    return rows.map((row) => row.id);
+    // "tag || ''": look the candidates up by key and filter their few tags, rather than walk
+    // the liked tags' whole lists through the tag index (which the planner may think cheaper).
+    const shared = await tx.query<{ image_id: string; shared: number }>(
+      `SELECT f.image_id, count(*) AS shared FROM feed_tags f
+       WHERE f.image_id = ANY($2::uuid[]) AND f.tag || '' = ANY($3::text[])
+         AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $1 AND l.image_id = f.image_id)
+       GROUP BY f.image_id`,
+      [userId, candidates.map((c) => c.image_id), tags],
+    );
+    const sharedBy = new Map(shared.map((row) => [row.image_id, Number(row.shared)]));
+    return candidates
+      .filter((c) => sharedBy.has(c.image_id))
+      .sort((a, b) => sharedBy.get(b.image_id)! - sharedBy.get(a.image_id)! || b.like_count - a.like_count || b.created_at.getTime() - a.created_at.getTime() || (a.image_id < b.image_id ? 1 : -1))
+      .slice(0, limit)
+      .map((c) => c.image_id);
   },
 
   /**

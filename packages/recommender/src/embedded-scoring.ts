@@ -19,6 +19,16 @@ const CO_LIKED_SHRINK = 5;
 const CO_LIKED_CONFIDENCE = 1;
 /** Declared interests (upsertUser labels) weigh as half of "every like had this label". */
 const DECLARED_LABEL_WEIGHT = 0.5;
+/**
+ * A label carried by more than this share of the items (and by more than COMMON_LABEL_MIN)
+ * says little about taste (IDF already weighs it least) and would cost a walk over a large
+ * part of the catalogue on every request: affinity and neighbours leave it out.
+ */
+const COMMON_LABEL_SHARE = 0.01;
+const COMMON_LABEL_MIN = 500;
+/** The user's strongest labels (weight × IDF) that count, so a request walks a bounded part of the catalogue. */
+const LABEL_CONTEXT = 16;
+const isCommon = (state: EmbeddedState, holders: ReadonlySet<StoredItem>) => holders.size > COMMON_LABEL_MIN && holders.size > state.items.size * COMMON_LABEL_SHARE;
 /** Shared labels weigh half as much as shared likers in `similar`. */
 const SIMILAR_LABEL_WEIGHT = 0.5;
 
@@ -131,10 +141,14 @@ function labelAffinity(state: EmbeddedState, userId: string, recent: readonly St
   }
   for (const label of state.userLabels.get(userId) ?? []) weights.set(label, (weights.get(label) ?? 0) + DECLARED_LABEL_WEIGHT);
   const affinity = new Accumulator(state.slotCount);
-  for (const [label, weight] of weights) {
-    const amount = weight * state.idf(label);
-    for (const item of state.itemsWithLabel.get(label) ?? []) affinity.add(item, amount);
-  }
+  const strongest = [...weights]
+    .flatMap(([label, weight]) => {
+      const holders = state.itemsWithLabel.get(label);
+      return holders && !isCommon(state, holders) ? [{ label, holders, amount: weight * state.idf(label) }] : [];
+    })
+    .sort((a, b) => b.amount - a.amount || (a.label < b.label ? -1 : 1))
+    .slice(0, LABEL_CONTEXT);
+  for (const { holders, amount } of strongest) for (const item of holders) affinity.add(item, amount);
   for (const item of affinity.touched) affinity.scores[item.slot]! /= Math.sqrt(item.labels.length);
   return affinity;
 }
@@ -148,8 +162,10 @@ export function neighbours(state: EmbeddedState, itemId: string, n: number): str
   const labelNorm = (labels: readonly string[]) => labels.reduce((sum, label) => sum + state.idf(label), 0);
   const shared = new Accumulator(state.slotCount);
   for (const label of item.labels) {
+    const holders = state.itemsWithLabel.get(label);
+    if (!holders || isCommon(state, holders)) continue;
     const idf = state.idf(label);
-    for (const other of state.itemsWithLabel.get(label) ?? []) if (other !== item) shared.add(other, idf);
+    for (const other of holders) if (other !== item) shared.add(other, idf);
   }
   const ownNorm = labelNorm(item.labels);
   for (const other of shared.touched) {
