@@ -40,9 +40,40 @@ export interface Scored {
 
 /** Visible items by popularity (best first), with their scores by slot. */
 export interface PopularRanking {
-  items: StoredItem[];
+  /** Best first; ordered only as far as the caller reads (most read a page or two). */
+  ordered(): Iterable<StoredItem>;
   scoreBySlot: Float64Array;
   max: number;
+}
+
+/**
+ * The popular order of `scored`, sorted lazily: the first PREFIX by selection (one pass and a
+ * short sorted list), all of them only when a caller reads past that. Recomputed whenever
+ * feedback changes, so the common case must not sort 100,000 items.
+ */
+export function lazyRanking(scored: Array<Scored & { item: StoredItem }>): Iterable<StoredItem> {
+  const PREFIX = 1_024;
+  let sorted: Array<Scored & { item: StoredItem }> | undefined;
+  let full = false;
+  const at = (index: number) => {
+    if (!sorted || (index >= sorted.length && !full)) {
+      if (index < PREFIX && scored.length > PREFIX * 4) sorted = best(scored.slice(), PREFIX) as Array<Scored & { item: StoredItem }>;
+      else {
+        sorted = scored.slice().sort(compareScored);
+        full = true;
+      }
+    }
+    return sorted[index]?.item;
+  };
+  return {
+    *[Symbol.iterator]() {
+      for (let index = 0; ; index++) {
+        const item = at(index);
+        if (!item) return;
+        yield item;
+      }
+    },
+  };
 }
 
 /** Best first; ties go to the newer item, then to the smaller id, so every answer is repeatable. */
@@ -105,7 +136,7 @@ export function personalised(state: EmbeddedState, userId: string, popular: Popu
   // order: merge the two sorted lists instead of scoring and sorting every item.
   const result: string[] = [];
   let next = 0;
-  for (const item of popular.items) {
+  for (const item of popular.ordered()) {
     if (result.length >= limit) return result;
     if (excluded[item.slot] || taken[item.slot]) continue;
     const candidate = { id: item.id, score: popularityOf(item), time: item.time };
