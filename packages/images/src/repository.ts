@@ -37,7 +37,7 @@ const TASTE_TAGS = 24;
 /** forYou: how many of each liked tag's most liked feed images are candidates. */
 const TASTE_CANDIDATES = 24;
 /** similar: how many of each of the image's tags' most liked feed images are candidates. */
-const TAG_CANDIDATES = 48;
+const TAG_CANDIDATES = 24;
 /** similar: the owner's shots on either side of the image, compared by hash (bursts). */
 const BURST = 12;
 
