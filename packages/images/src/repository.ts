@@ -33,7 +33,7 @@ export interface PageRequest {
 /** forYou: the latest likes within the window that shape it (as the recommender's context size). */
 const RECENT_LIKES = 10;
 /** forYou: the tags that count, those most of the recent likes carry first. */
-const TASTE_TAGS = 24;
+const TASTE_TAGS = 16;
 /** forYou: how many of each liked tag's most liked feed images are candidates. */
 const TASTE_CANDIDATES = 24;
 /** similar: how many of each of the image's tags' most liked feed images are candidates. */

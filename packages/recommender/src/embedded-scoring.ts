@@ -7,7 +7,7 @@ const CONTEXT_SIZE = 50;
  * them, so that a hit with thousands of likers or a user who likes everything costs the same
  * as anyone else: at most CONTEXT_SIZE × WALK × WALK steps per request.
  */
-const WALK = 50;
+const WALK = 25;
 /** How the signals blend, each first scaled to [0, 1]. */
 const BLEND = { coLiked: 1, labels: 0.5, popularity: 0.2 } as const;
 /**
