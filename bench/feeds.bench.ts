@@ -114,7 +114,7 @@ async function workload(db: Database, implementation: Implementation, recommende
   // Viewers: one call in four from the busiest people (who like and post the most), the rest spread over everyone.
   const users = await db.query<{ id: string; username: string }>(
     `SELECT id, username FROM users WHERE username = ANY($1::text[])`,
-    [Array.from({ length: 400 }, (_, i) => `user${i % 4 === 0 ? (i / 4) % 25 : (i * 7919) % SIZES.users}`)],
+    [[...Array.from({ length: 400 }, (_, i) => i), ...Array.from({ length: 400 }, (_, i) => 10_000 + i)].map((i) => `user${i % 4 === 0 ? (i / 4) % 25 : (i * 7919) % SIZES.users}`)],
   );
   const byName = new Map(users.map((user) => [user.username, user]));
   const viewerOf = (i: number) => byName.get(`user${i % 4 === 0 ? (i / 4) % 25 : (i * 7919) % SIZES.users}`)!;
