@@ -232,6 +232,48 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled_at TIMESTAMPTZ`,
     ],
   },
+  {
+    // The feed reads at 100,000 images and 1,000,000 likes (bench/feeds.bench.ts). Partial
+    // indexes hold only what feeds list; their predicate is visibleWhere('feed', null) of
+    // @glimpse/images word for word, so the planner can prove a feed query implies it (a
+    // test there checks each query is served by its index).
+    id: '0009_feed_indexes',
+    statements: [
+      // latest: the newest feed images, without skipping unlisted, private, sensitive or deleted ones.
+      `CREATE INDEX IF NOT EXISTS images_feed_latest_idx ON images (created_at DESC, id DESC)
+        WHERE deleted_at IS NULL AND status = 'ready' AND visibility = 'public' AND moderation IS DISTINCT FROM 'sensitive'`,
+      // popular and forYou when the recommender cannot answer: the most liked feed images.
+      `CREATE INDEX IF NOT EXISTS images_feed_most_liked_idx ON images (like_count DESC, created_at DESC, id DESC)
+        WHERE deleted_at IS NULL AND status = 'ready' AND visibility = 'public' AND moderation IS DISTINCT FROM 'sensitive'`,
+      // forYou: a user's latest likes (the last half hour's shape their feed at once).
+      `CREATE INDEX IF NOT EXISTS likes_user_recent_idx ON likes (user_id, created_at DESC)`,
+      // similar: the same photo re-encoded or re-posted. Two 64-bit hashes at most 3 bits
+      // apart agree on at least one of their four 16-bit quarters (pigeonhole), so four
+      // lookups find every such pair without comparing against every image.
+      ...[1, 5, 9, 13].map(
+        (from) => `CREATE INDEX IF NOT EXISTS images_feed_hash_${(from + 3) / 4}_idx ON images (substr(perceptual_hash, ${from}, 4))
+        WHERE deleted_at IS NULL AND status = 'ready' AND visibility = 'public' AND moderation IS DISTINCT FROM 'sensitive'`,
+      ),
+      // Each feed image's tags (user and machine alike, once) with what feeds rank by, kept by
+      // the image repository on every change of tags, visibility, state or likes: "the most
+      // liked feed images tagged T" is then one short index range, where joining image_tags
+      // to images walks every image of a common tag (25,000 of 100,000 carry "outdoor").
+      `CREATE TABLE IF NOT EXISTS feed_tags (
+        image_id UUID NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        owner_id UUID NOT NULL,
+        like_count INT8 NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (image_id, tag)
+      )`,
+      // owner_id last: "not the viewer's own" is answered from the index alone.
+      `CREATE INDEX IF NOT EXISTS feed_tags_ranked_idx ON feed_tags (tag, like_count DESC, created_at DESC, image_id DESC, owner_id)`,
+      `INSERT INTO feed_tags (image_id, tag, owner_id, like_count, created_at)
+        SELECT DISTINCT i.id, t.tag, i.owner_id, i.like_count, i.created_at FROM images i JOIN image_tags t ON t.image_id = i.id
+        WHERE i.deleted_at IS NULL AND i.status = 'ready' AND i.visibility = 'public' AND i.moderation IS DISTINCT FROM 'sensitive'
+        ON CONFLICT (image_id, tag) DO NOTHING`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -122,6 +122,10 @@ describe('who sees which image, procedure by procedure', () => {
     expect(statesOf((await feed(who).popular({ limit: 100 })).items)).toEqual(['public']);
   });
 
+  it.each(['other', 'anonymous'] as const)('feed.similar as %s, of the sensitive image (same tag "matrix" as all), lists only the public one', async (who) => {
+    expect(statesOf((await feed(who).similar({ imageId: ids.sensitive, limit: 12 })).items)).toEqual(['public']);
+  });
+
   it('feed.forYou never recommends the viewer their own images', async () => {
     expect(statesOf((await feed('owner').forYou({ limit: 100 })).items)).toEqual([]);
     expect(statesOf((await feed('other').forYou({ limit: 100 })).items)).toEqual(['public']);

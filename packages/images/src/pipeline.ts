@@ -1,4 +1,5 @@
 import type { Queryable } from '@glimpse/database';
+import { syncFeedTags } from './feed-tags';
 import type { ImageRow, ImageStatus, TaggingStatus, VariantRecord, Visibility } from './types';
 
 /**
@@ -57,6 +58,7 @@ export const imagePipeline = {
 
   async markProcessing(tx: Queryable, imageId: string) {
     await tx.query(`UPDATE images SET status = 'processing', processing_attempts = processing_attempts + 1, updated_at = now() WHERE id = $1`, [imageId]);
+    await syncFeedTags(tx, imageId);
   },
 
   /** True when this call made the image ready (not when it was ready, deleted or gone already). */
@@ -67,6 +69,7 @@ export const imagePipeline = {
        WHERE id = $1 AND status <> 'ready' AND deleted_at IS NULL RETURNING id`,
       [imageId, facts.width, facts.height, facts.animated, facts.placeholder, facts.dominantColor, facts.perceptualHash, JSON.stringify(facts.camera), JSON.stringify(facts.variants)],
     );
+    if (updated.length > 0) await syncFeedTags(tx, imageId);
     return updated.length > 0;
   },
 
@@ -97,6 +100,7 @@ export const imagePipeline = {
       await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
     }
     await tx.query(`UPDATE images SET tagging_status = 'tagged', moderation = $2, analysis = $3, updated_at = now() WHERE id = $1`, [imageId, outcome.moderation, JSON.stringify(outcome.analysis)]);
+    await syncFeedTags(tx, imageId);
   },
 
   /** Back to the tagger (a new model): true when the image is ready and live. */

@@ -2,6 +2,7 @@ import type { Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
 import { QUEUES, type JobPriority } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
+import { syncFeedLikeCount, syncFeedTags } from './feed-tags';
 import { hammingDistance } from './perceptual-hash';
 import { decodeCursor, page } from './paging';
 import type { ImageRow, ImageStatus, ImageTag, VariantRecord, Visibility } from './types';
@@ -37,6 +38,16 @@ function uuidArrayLiteral(ids: readonly string[]): string {
   for (const id of ids) if (!UUID.test(id)) throw new Error(`Not an image id (expected a UUID): ${JSON.stringify(id)}`);
   return `{${ids.join(',')}}`;
 }
+/** forYou: the latest likes within the window that shape it (as the recommender's context size). */
+const RECENT_LIKES = 10;
+/** forYou: the tags that count, those most of the recent likes carry first. */
+const TASTE_TAGS = 16;
+/** forYou: how many of each liked tag's most liked feed images are candidates. */
+const TASTE_CANDIDATES = 24;
+/** similar: how many of each of the image's tags' most liked feed images are candidates. */
+const TAG_CANDIDATES = 24;
+/** similar: the owner's shots on either side of the image, compared by hash (bursts). */
+const BURST = 12;
 
 const missing = (imageId: string) => new GlimpseError('IMAGE_NOT_FOUND', `No image ${imageId} exists, or you may not see it.`, 'imageId');
 
@@ -118,42 +129,88 @@ export const imageReads = {
 
   /**
    * Feed images sharing tags with what `userId` liked in the last `withinSeconds`, most
-   * shared tags first, never their own or already liked: their latest taste, straight from
-   * the database (the recommender hears of likes through the queue, a moment later).
+   * shared tags first, then most liked, never their own or already liked: their latest
+   * taste, straight from the database (the recommender hears of likes through the queue, a
+   * moment later).
+   *
+   * Bounded at any size: the latest RECENT_LIKES likes count, TASTE_TAGS of their tags
+   * (those most of them carry first), and each tag offers
+   * its TASTE_CANDIDATES most liked feed images not the viewer's (feed_tags; every image of all
+   * but the commoner tags); those candidates, less the ones already liked, are ranked by
+   * their exact shared tags. What it leaves out is an image that is among the less liked of
+   * every common tag it shares.
    */
   async likedTagAffinity(tx: Queryable, userId: string, withinSeconds: number, limit: number): Promise<string[]> {
-    const rows = await tx.query<{ id: string }>(
-      `WITH liked_tags AS (
-         SELECT DISTINCT t.tag FROM likes l JOIN image_tags t ON t.image_id = l.image_id
-         WHERE l.user_id = $1 AND l.created_at > now() - ($2 * interval '1 second')
-       )
-       SELECT i.id FROM images i JOIN image_tags t ON t.image_id = i.id JOIN liked_tags lt ON lt.tag = t.tag
-       WHERE ${visibleWhere('feed', null)} AND i.owner_id <> $1
-         AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $1 AND l.image_id = i.id)
-       GROUP BY i.id, i.like_count, i.created_at
-       ORDER BY count(DISTINCT t.tag) DESC, i.like_count DESC, i.created_at DESC, i.id DESC LIMIT $3`,
-      [userId, withinSeconds, limit],
+    // Three short queries rather than one: each is a handful of index lookups whatever the
+    // planner estimates (one statement let it walk every row of a common tag).
+    const tags = (
+      await tx.query<{ tag: string }>(
+        `SELECT t.tag FROM (
+           SELECT l.image_id FROM likes l WHERE l.user_id = $1 AND l.created_at > now() - ($2 * interval '1 second')
+           ORDER BY l.created_at DESC LIMIT ${RECENT_LIKES}
+         ) r JOIN image_tags t ON t.image_id = r.image_id
+         GROUP BY t.tag ORDER BY count(DISTINCT r.image_id) DESC, t.tag LIMIT ${TASTE_TAGS}`,
+        [userId, withinSeconds],
+      )
+    ).map((row) => row.tag);
+    if (tags.length === 0) return [];
+    const candidates = await tx.query<{ image_id: string; like_count: number; created_at: Date }>(
+      `SELECT DISTINCT c.image_id, c.like_count, c.created_at FROM unnest($2::text[]) AS lt (tag) CROSS JOIN LATERAL (
+         SELECT f.image_id, f.like_count, f.created_at FROM feed_tags f WHERE f.tag = lt.tag AND f.owner_id <> $1
+         ORDER BY f.like_count DESC, f.created_at DESC, f.image_id DESC LIMIT ${TASTE_CANDIDATES}
+       ) c`,
+      [userId, tags],
     );
-    return rows.map((row) => row.id);
+    // "tag || ''": look the candidates up by key and filter their few tags, rather than walk
+    // the liked tags' whole lists through the tag index (which the planner may think cheaper).
+    const shared = await tx.query<{ image_id: string; shared: number }>(
+      `SELECT f.image_id, count(*) AS shared FROM feed_tags f
+       WHERE f.image_id = ANY($2::uuid[]) AND f.tag || '' = ANY($3::text[])
+         AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = $1 AND l.image_id = f.image_id)
+       GROUP BY f.image_id`,
+      [userId, candidates.map((c) => c.image_id), tags],
+    );
+    const sharedBy = new Map(shared.map((row) => [row.image_id, Number(row.shared)]));
+    return candidates
+      .filter((c) => sharedBy.has(c.image_id))
+      .sort((a, b) => sharedBy.get(b.image_id)! - sharedBy.get(a.image_id)! || b.like_count - a.like_count || b.created_at.getTime() - a.created_at.getTime() || (a.image_id < b.image_id ? 1 : -1))
+      .slice(0, limit)
+      .map((c) => c.image_id);
   },
 
   /**
    * Feed images like `row` by what the database knows for certain: shared tags and a close
    * perceptual hash (the same photo re-encoded, cropped a little, or a burst of shots).
    * Scores are added to `score` (id → score), so callers blend them with other evidence.
+   *
+   * Candidates, bounded at any size: the TAG_CANDIDATES most liked feed images of each of its
+   * tags (feed_tags), images whose hash agrees on a quarter with its own (every one within 3
+   * bits; indexed), and the owner's shots taken just before and after it (bursts).
    */
-  async scoreSimilar(tx: Queryable, row: Pick<ImageRow, 'id' | 'perceptual_hash'>, score: Map<string, number>): Promise<void> {
+  async scoreSimilar(tx: Queryable, row: Pick<ImageRow, 'id' | 'perceptual_hash' | 'owner_id' | 'created_at'>, score: Map<string, number>): Promise<void> {
+    const hash = row.perceptual_hash && /^[0-9a-f]{16}$/i.test(row.perceptual_hash) ? row.perceptual_hash.toLowerCase() : null;
+    const feed = visibleWhere('feed', null);
+    const byHash = hash
+      ? `UNION SELECT i.id FROM images i WHERE ${feed} AND (${[1, 5, 9, 13].map((from, n) => `substr(i.perceptual_hash, ${from}, 4) = $${n + 4}`).join(' OR ')})
+         UNION (SELECT i.id FROM images i WHERE i.owner_id = $2 AND ${feed} AND i.created_at <= $3 ORDER BY i.created_at DESC, i.id DESC LIMIT ${BURST})
+         UNION (SELECT i.id FROM images i WHERE i.owner_id = $2 AND ${feed} AND i.created_at > $3 ORDER BY i.created_at, i.id LIMIT ${BURST})`
+      : '';
     const candidates = await tx.query<{ id: string; perceptual_hash: string | null; shared: number }>(
-      `SELECT i.id, i.perceptual_hash,
-              (SELECT count(*) FROM image_tags t WHERE t.image_id = i.id AND t.tag IN (SELECT tag FROM image_tags WHERE image_id = $1)) AS shared
-       FROM images i WHERE ${visibleWhere('feed', null)} AND i.id <> $1
-       ORDER BY i.created_at DESC LIMIT 2000`,
-      [row.id],
+      `WITH own_tags AS (SELECT DISTINCT tag FROM image_tags WHERE image_id = $1),
+       candidates AS (
+         SELECT c.image_id AS id FROM own_tags o CROSS JOIN LATERAL (
+           SELECT f.image_id FROM feed_tags f WHERE f.tag = o.tag ORDER BY f.like_count DESC, f.created_at DESC, f.image_id DESC LIMIT ${TAG_CANDIDATES}
+         ) c
+         ${byHash}
+       )
+       SELECT i.id, i.perceptual_hash, (SELECT count(*) FROM feed_tags f WHERE f.image_id = i.id AND f.tag IN (SELECT tag FROM own_tags)) AS shared
+       FROM images i WHERE i.id IN (SELECT id FROM candidates) AND i.id <> $1 AND ${feed}`,
+      hash ? [row.id, row.owner_id, row.created_at, ...[0, 4, 8, 12].map((at) => hash.slice(at, at + 4))] : [row.id],
     );
     for (const candidate of candidates) {
       let value = Number(candidate.shared) * 0.5;
-      if (row.perceptual_hash && candidate.perceptual_hash) {
-        const distance = hammingDistance(row.perceptual_hash, candidate.perceptual_hash);
+      if (hash && candidate.perceptual_hash) {
+        const distance = hammingDistance(hash, candidate.perceptual_hash);
         if (distance <= 10) value += (11 - distance) / 2;
       }
       if (value > 0) score.set(candidate.id, (score.get(candidate.id) ?? 0) + value);
@@ -292,11 +349,13 @@ export const imageWrites = {
       [imageId, change.title ?? null, change.description ?? null, change.visibility ?? null],
     );
     if (change.tags) await replaceUserTags(tx, imageId, change.tags);
+    if (change.tags || change.visibility) await syncFeedTags(tx, imageId);
   },
 
   /** Hides the image at once; its objects and then the row are removed after (see `purge`). */
   async markDeleted(tx: Queryable, imageId: string) {
     await tx.query('UPDATE images SET deleted_at = now() WHERE id = $1', [imageId]);
+    await syncFeedTags(tx, imageId);
   },
 
   async purge(tx: Queryable, imageId: string) {
@@ -311,6 +370,7 @@ export const imageWrites = {
     const [row] = changed.length
       ? await tx.query<{ like_count: number }>('UPDATE images SET like_count = like_count + $2 WHERE id = $1 RETURNING like_count', [imageId, liked ? 1 : -1])
       : await tx.query<{ like_count: number }>('SELECT like_count FROM images WHERE id = $1', [imageId]);
+    if (changed.length && row) await syncFeedLikeCount(tx, imageId, Number(row.like_count));
     return { changed: changed.length > 0, likeCount: Number(row?.like_count ?? 0) };
   },
 

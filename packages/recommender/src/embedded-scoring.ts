@@ -7,7 +7,7 @@ const CONTEXT_SIZE = 50;
  * them, so that a hit with thousands of likers or a user who likes everything costs the same
  * as anyone else: at most CONTEXT_SIZE × WALK × WALK steps per request.
  */
-const WALK = 50;
+const WALK = 25;
 /** How the signals blend, each first scaled to [0, 1]. */
 const BLEND = { coLiked: 1, labels: 0.5, popularity: 0.2 } as const;
 /**
@@ -19,6 +19,16 @@ const CO_LIKED_SHRINK = 5;
 const CO_LIKED_CONFIDENCE = 1;
 /** Declared interests (upsertUser labels) weigh as half of "every like had this label". */
 const DECLARED_LABEL_WEIGHT = 0.5;
+/**
+ * A label carried by more than this share of the items (and by more than COMMON_LABEL_MIN)
+ * says little about taste (IDF already weighs it least) and would cost a walk over a large
+ * part of the catalogue on every request: affinity and neighbours leave it out.
+ */
+const COMMON_LABEL_SHARE = 0.01;
+const COMMON_LABEL_MIN = 500;
+/** The user's strongest labels (weight × IDF) that count, so a request walks a bounded part of the catalogue. */
+const LABEL_CONTEXT = 16;
+const isCommon = (state: EmbeddedState, holders: ReadonlySet<StoredItem>) => holders.size > COMMON_LABEL_MIN && holders.size > state.items.size * COMMON_LABEL_SHARE;
 /** Shared labels weigh half as much as shared likers in `similar`. */
 const SIMILAR_LABEL_WEIGHT = 0.5;
 
@@ -30,9 +40,40 @@ export interface Scored {
 
 /** Visible items by popularity (best first), with their scores by slot. */
 export interface PopularRanking {
-  items: StoredItem[];
+  /** Best first; ordered only as far as the caller reads (most read a page or two). */
+  ordered(): Iterable<StoredItem>;
   scoreBySlot: Float64Array;
   max: number;
+}
+
+/**
+ * The popular order of `scored`, sorted lazily: the first PREFIX by selection (one pass and a
+ * short sorted list), all of them only when a caller reads past that. Recomputed whenever
+ * feedback changes, so the common case must not sort 100,000 items.
+ */
+export function lazyRanking(scored: Array<Scored & { item: StoredItem }>): Iterable<StoredItem> {
+  const PREFIX = 1_024;
+  let sorted: Array<Scored & { item: StoredItem }> | undefined;
+  let full = false;
+  const at = (index: number) => {
+    if (!sorted || (index >= sorted.length && !full)) {
+      if (index < PREFIX && scored.length > PREFIX * 4) sorted = best(scored.slice(), PREFIX) as Array<Scored & { item: StoredItem }>;
+      else {
+        sorted = scored.slice().sort(compareScored);
+        full = true;
+      }
+    }
+    return sorted[index]?.item;
+  };
+  return {
+    *[Symbol.iterator]() {
+      for (let index = 0; ; index++) {
+        const item = at(index);
+        if (!item) return;
+        yield item;
+      }
+    },
+  };
 }
 
 /** Best first; ties go to the newer item, then to the smaller id, so every answer is repeatable. */
@@ -95,7 +136,7 @@ export function personalised(state: EmbeddedState, userId: string, popular: Popu
   // order: merge the two sorted lists instead of scoring and sorting every item.
   const result: string[] = [];
   let next = 0;
-  for (const item of popular.items) {
+  for (const item of popular.ordered()) {
     if (result.length >= limit) return result;
     if (excluded[item.slot] || taken[item.slot]) continue;
     const candidate = { id: item.id, score: popularityOf(item), time: item.time };
@@ -131,10 +172,14 @@ function labelAffinity(state: EmbeddedState, userId: string, recent: readonly St
   }
   for (const label of state.userLabels.get(userId) ?? []) weights.set(label, (weights.get(label) ?? 0) + DECLARED_LABEL_WEIGHT);
   const affinity = new Accumulator(state.slotCount);
-  for (const [label, weight] of weights) {
-    const amount = weight * state.idf(label);
-    for (const item of state.itemsWithLabel.get(label) ?? []) affinity.add(item, amount);
-  }
+  const strongest = [...weights]
+    .flatMap(([label, weight]) => {
+      const holders = state.itemsWithLabel.get(label);
+      return holders && !isCommon(state, holders) ? [{ label, holders, amount: weight * state.idf(label) }] : [];
+    })
+    .sort((a, b) => b.amount - a.amount || (a.label < b.label ? -1 : 1))
+    .slice(0, LABEL_CONTEXT);
+  for (const { holders, amount } of strongest) for (const item of holders) affinity.add(item, amount);
   for (const item of affinity.touched) affinity.scores[item.slot]! /= Math.sqrt(item.labels.length);
   return affinity;
 }
@@ -148,8 +193,10 @@ export function neighbours(state: EmbeddedState, itemId: string, n: number): str
   const labelNorm = (labels: readonly string[]) => labels.reduce((sum, label) => sum + state.idf(label), 0);
   const shared = new Accumulator(state.slotCount);
   for (const label of item.labels) {
+    const holders = state.itemsWithLabel.get(label);
+    if (!holders || isCommon(state, holders)) continue;
     const idf = state.idf(label);
-    for (const other of state.itemsWithLabel.get(label) ?? []) if (other !== item) shared.add(other, idf);
+    for (const other of holders) if (other !== item) shared.add(other, idf);
   }
   const ownNorm = labelNorm(item.labels);
   for (const other of shared.touched) {

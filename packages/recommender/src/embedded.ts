@@ -1,5 +1,5 @@
 import { EmbeddedState, type StoredItem } from './embedded-state';
-import { compareScored, neighbours, personalised, type PopularRanking, type Scored } from './embedded-scoring';
+import { lazyRanking, neighbours, personalised, type PopularRanking, type Scored } from './embedded-scoring';
 import { assertPage, type Recommender } from './recommender';
 
 /** Views count a fifth of a like towards popularity. */
@@ -31,13 +31,17 @@ export function createEmbeddedRecommender(options: EmbeddedRecommenderOptions = 
     const at = now();
     if (cached && cached.version === state.version && at - cached.at < POPULAR_TTL_MS) return cached;
     const scored: (Scored & { item: StoredItem })[] = [];
-    for (const item of state.items.values()) {
-      if (!item.hidden) scored.push({ id: item.id, score: popularity(item, at), time: item.time, item });
-    }
-    scored.sort(compareScored);
     const scoreBySlot = new Float64Array(state.slotCount);
-    for (const entry of scored) scoreBySlot[entry.item.slot] = entry.score;
-    cached = { version: state.version, at, items: scored.map((entry) => entry.item), scoreBySlot, max: scored[0]?.score ?? 0 };
+    let max = 0;
+    for (const item of state.items.values()) {
+      if (item.hidden) continue;
+      const score = popularity(item, at);
+      scored.push({ id: item.id, score, time: item.time, item });
+      scoreBySlot[item.slot] = score;
+      max = Math.max(max, score);
+    }
+    const order = lazyRanking(scored);
+    cached = { version: state.version, at, ordered: () => order, scoreBySlot, max };
     return cached;
   }
 
@@ -64,9 +68,14 @@ export function createEmbeddedRecommender(options: EmbeddedRecommenderOptions = 
     },
     async popular(n, offset = 0) {
       assertPage(n, offset);
-      return popularRanking()
-        .items.slice(offset, offset + n)
-        .map((item) => item.id);
+      const ids: string[] = [];
+      let index = 0;
+      for (const item of popularRanking().ordered()) {
+        if (index++ < offset) continue;
+        if (ids.length >= n) break;
+        ids.push(item.id);
+      }
+      return ids;
     },
     async similar(itemId, n) {
       assertPage(n, 0);

@@ -93,6 +93,18 @@ describe('embedded recommender: personalisation', () => {
   });
 });
 
+describe('embedded recommender: at the size of a big library', () => {
+  it('a label nearly every image carries ("outdoor") does not drown the rare one the user likes, in recommend and similar', async () => {
+    // 3,000 images, all "outdoor", the newest 60 of them also "kingfisher"; the user liked one kingfisher.
+    const items = Array.from({ length: 3_000 }, (_, i) => item(`img${String(i).padStart(4, '0')}`, T0 - i * HOUR, i < 60 ? ['outdoor', 'kingfisher'] : ['outdoor', `scene${i % 40}`]));
+    const recommender = await fed(items, [like('fan', 'img0000')]);
+    const top = await recommender.recommend('fan', 20);
+    expect(top.filter((id) => Number(id.slice(3)) < 60)).toHaveLength(20);
+    const neighbours = await recommender.similar('img0001', 20);
+    expect(neighbours.every((id) => Number(id.slice(3)) < 60)).toBe(true);
+  });
+});
+
 describe('embedded recommender: what it is fed', () => {
   it('counts a like that arrives before its item, follows label changes, and forgets likes with a removed item', async () => {
     const recommender = await fed([item('a', T0 - HOUR, ['dog']), item('b', T0 - 2 * HOUR, ['cat'])], [like('u1', 'late'), like('u2', 'late'), like('u1', 'a')]);
