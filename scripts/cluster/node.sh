@@ -382,16 +382,61 @@ recycle_volumes() {
   done
 }
 
+node_ready() {
+  [ "$(k get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
+}
+
+# What a failed start leaves for whoever reads CI's output: the logs stay on the machine, so the
+# lines that say why go to stderr.
+node_diagnostics() {
+  local name
+  {
+    echo "--- why the node is not Ready"
+    for name in containerd kubelet kube-proxy; do if is_running "$name"; then echo "$name: running"; else echo "$name: NOT running"; fi; done
+    k get node "$NODE_NAME" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' 2>&1 || true
+    echo "--- kubelet.log (errors, last 40)"; grep -E '^[EF][0-9]{4}' "$CLUSTER_LOGS/kubelet.log" 2>/dev/null | tail -40 | cut -c1-400
+    echo "--- kubelet.log (last 15)"; tail -15 "$CLUSTER_LOGS/kubelet.log" 2>/dev/null | cut -c1-400
+    echo "--- containerd.log (errors, last 15)"; grep -E 'level=(error|fatal)' "$CLUSTER_LOGS/containerd.log" 2>/dev/null | tail -15 | cut -c1-400
+    echo "--- disk and memory"; df -h "$CLUSTER_STATE" "$CONTAINERD_ROOT" 2>&1 | uniq; free -m
+  } >&2
+}
+
+# The kubelet registers and turns Ready in seconds here. If it has not after 90 s (it exited, or
+# the runtime state it found was stale), print why, restart containerd and the kubelet once with
+# fresh kubelet state, and give them 150 s more.
+node_ready_or_retry() {
+  local end=$(( SECONDS + 90 ))
+  until node_ready || [ $SECONDS -ge $end ]; do sleep 1; done
+  node_ready && return 0
+  log "node $NODE_NAME not Ready after 90s; restarting containerd and the kubelet once"
+  node_diagnostics
+  stop_pid kubelet; stop_pid containerd
+  pkill -KILL -f "containerd-shim.*$CONTAINERD_ADDRESS" 2>/dev/null || true
+  awk -v r="$CLUSTER_STATE/kubelet/root" '$2 ~ "^"r {print $2}' /proc/mounts | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$CLUSTER_STATE/kubelet/root" "$CLUSTER_RUN/containerd-state"
+  containerd_up; kubelet_up
+  end=$(( SECONDS + 150 ))
+  until node_ready; do
+    if [ $SECONDS -ge $end ]; then node_diagnostics; die "node $NODE_NAME did not become Ready in 240s (logs: $CLUSTER_LOGS)"; fi
+    sleep 1
+  done
+}
+
 up() {
   local t0=$SECONDS
   need_binaries
   mkdir -p "$CLUSTER_STATE" "$CLUSTER_RUN" "$CLUSTER_LOGS"
+  # a fresh start gets fresh logs (the previous start's stay beside them as *.log.prev)
+  if ! is_running etcd; then
+    local f; for f in "$CLUSTER_LOGS"/*.log; do [ -e "$f" ] && mv -f "$f" "$f.prev"; done
+  fi
   network_up; pki_up
   etcd_up; log "etcd up"
   apiserver_up; log "kube-apiserver up"
   controllers_up; containerd_up; log "containerd up"
   kubelet_up; proxy_up
-  wait_for "node $NODE_NAME" 180 sh -c "kubectl --kubeconfig '$CLUSTER_STATE/admin.kubeconfig' get node $NODE_NAME -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}' | grep -q True"
+  node_ready_or_retry
   log "node Ready"
   dns_up; storage_up
   wait_for "default ServiceAccount" 60 k -n default get serviceaccount default
