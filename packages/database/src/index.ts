@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { Database } from './database';
-import { openPglite } from './pglite';
+import { openPgliteThread } from './pglite-thread';
 import { openPostgres } from './postgres';
 
 export type { Database, DatabaseStats, Queryable, TransactionOptions } from './database';
 export { isSerializationFailure, isUniqueViolation, retrySerializable, sqlState, uniqueViolationConstraint } from './database';
 export { migrate, migrations } from './migrations';
 export { openPglite } from './pglite';
+export { openPgliteThread } from './pglite-thread';
 export { openPostgres } from './postgres';
 
 export interface DatabaseSettings {
@@ -22,7 +23,8 @@ export interface DatabaseSettings {
 export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
   if (settings.url && settings.readUrl) return withReplica(openPostgres({ url: settings.url, poolSize: settings.poolSize }), openPostgres({ url: settings.readUrl, poolSize: settings.poolSize, replica: true }));
   if (settings.url) return openPostgres({ url: settings.url, poolSize: settings.poolSize });
-  return openPglite(settings.dataDir ? join(settings.dataDir, 'database') : undefined);
+  // On a thread of its own: its queries never hold up the event loop (see pglite-thread.ts).
+  return openPgliteThread(settings.dataDir ? join(settings.dataDir, 'database') : undefined);
 }
 
 /** The primary for writes and transactions, the replica for `replica` reads; closing closes both. */

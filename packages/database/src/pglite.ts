@@ -11,7 +11,7 @@ import { retrySerializable } from './database';
  * will on CockroachDB. Data lives in `dataDir` and survives restarts.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir) preparePgliteDir(dataDir);
   // fuzzystrmatch: levenshtein() for search in the database (migration 0004), as on PostgreSQL.
   // 'memory://' rather than undefined: with no data dir PGlite would ignore these options.
   const pg = new PGlite(dataDir ?? 'memory://', { parsers: { [types.INT8]: (value: string) => Number(value) }, extensions: { fuzzystrmatch } });
@@ -52,6 +52,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       await pg.close();
     },
   };
+}
+
+/** The data directory, private to its owner from the start. */
+export function preparePgliteDir(dataDir: string) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 }
 
 /** Directories 0700, files 0600, all the way down (PGlite keeps a few hundred files). */

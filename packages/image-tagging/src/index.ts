@@ -1,5 +1,6 @@
 export type { ImageTagger, MachineLabel, TaggerOptions, TaggingResult } from './types';
 export { createImageTagger, OBJECT_INPUT_SIZE } from './tagger';
+export { createImageTaggerThread } from './thread';
 export {
   BODY_MIN_CONFIDENCE,
   DEFAULT_OBJECT_THRESHOLD,

@@ -5,7 +5,7 @@ import { ConfigError, type GlimpseConfig } from '@glimpse/config';
 import { createFeedRoutes } from '@glimpse/feed';
 import { createRateLimiter, createTokenBucket, type Route } from '@glimpse/http-service';
 import { createIndexImageHandler, createProcessImageHandler, createTagImageHandler, reconcileStuckImages, redriveDeadLetters, reindexAll, sweepOrphans } from '@glimpse/image-jobs';
-import { createImageTagger, type ImageTagger } from '@glimpse/image-tagging';
+import { createImageTaggerThread, type ImageTagger } from '@glimpse/image-tagging';
 import { createSearchRoutes } from '@glimpse/search';
 import { QUEUES, jobRetryBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
@@ -184,10 +184,13 @@ export async function indexerWorker({ config, infra, logger }: ServiceContext): 
   };
 }
 
-/** The image-tagger: the model is loaded once, on the first image, so a process that never tags never pays for it. */
+/**
+ * The image-tagger: the model is loaded once, on the first image, so a process that never tags never pays for it,
+ * and on a thread of its own, so that loading and tagging never hold up the requests this process answers.
+ */
 export function startTagger(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff()): Consumer & { tagger(): Promise<ImageTagger> } {
   let loading: Promise<ImageTagger> | undefined;
-  const tagger = () => (loading ??= createImageTagger());
+  const tagger = () => (loading ??= createImageTaggerThread());
   const lazyTagger: ImageTagger = { tag: async (image) => (await tagger()).tag(image), close: async () => (loading ? (await loading).close() : undefined) };
   const handler = createTagImageHandler({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, tagger: lazyTagger, logger: logger.child({ worker: 'image-tagger' }) });
   const consumer = infra.queue.consume(QUEUES.tagImages, handler, { concurrency: 1, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
