@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { THREAD_REPLIES_SOURCE, threadCalls } from '@glimpse/thread-calls';
 import type { Database, DatabaseStats, Queryable, TransactionOptions } from './database';
 import { retrySerializable } from './database';
 import { preparePgliteDir, restrictToOwner } from './pglite';
@@ -27,37 +28,7 @@ export async function openPgliteThread(dataDir?: string): Promise<Database> {
     },
   });
 
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  let failure: Error | undefined;
-  // The worker keeps the process alive only while an answer is awaited (a CLI's last query
-  // must finish; an idle database must not hold the process open).
-  worker.unref();
-  worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: SerializedError }) => {
-    const call = pending.get(message.id);
-    if (!call) return;
-    pending.delete(message.id);
-    if (pending.size === 0) worker.unref();
-    if (message.ok) call.resolve(message.value);
-    else call.reject(toError(message.error!));
-  });
-  const fail = (error: Error) => {
-    failure = error;
-    for (const call of pending.values()) call.reject(error);
-    pending.clear();
-  };
-  worker.on('error', (error) => fail(new Error(`The embedded database thread failed: ${error.message}`, { cause: error })));
-  worker.on('exit', (code) => fail(new Error(`The embedded database thread exited (code ${code})`)));
-
-  const call = <T>(request: Record<string, unknown>): Promise<T> => {
-    if (failure) return Promise.reject(failure);
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      if (pending.size === 1) worker.ref();
-      worker.postMessage({ ...request, id });
-    });
-  };
+  const { call } = threadCalls(worker, 'The embedded database thread');
 
   await call({ op: 'open' });
   if (dataDir) restrictToOwner(dataDir);
@@ -104,23 +75,13 @@ export async function openPgliteThread(dataDir?: string): Promise<Database> {
   };
 }
 
-interface SerializedError {
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-/** The database's error as PGlite raised it: the message and the fields callers read (code, constraint, detail, severity…). */
-function toError(serialized: SerializedError): Error {
-  return Object.assign(new Error(serialized.message), serialized.fields);
-}
-
 /**
  * The thread's program, plain JavaScript run with `eval` so that it needs no file of its own
  * beside a bundle. PGlite's `transaction` keeps every other query waiting while it is open;
  * a transaction here stays open until the main thread sends its commit or rollback, with the
  * statements in between run on it in the order they arrive.
  */
-const WORKER_SOURCE = /* js */ `
+const WORKER_SOURCE = /* js */ `${THREAD_REPLIES_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const { PGlite, types } = require(workerData.pglite);
 const { fuzzystrmatch } = require(workerData.fuzzystrmatch);
@@ -128,14 +89,9 @@ let pg;
 let nextTx = 1;
 const transactions = new Map();
 
+// What callers read of a database error (sqlState, uniqueViolationConstraint, the search index's severity check).
 const FIELDS = ['code', 'constraint', 'detail', 'severity', 'hint', 'position', 'schema', 'table', 'column', 'dataType', 'where', 'routine'];
-function serialize(error) {
-  const fields = {};
-  for (const key of FIELDS) if (error && error[key] !== undefined) fields[key] = error[key];
-  return { message: error && error.message ? error.message : String(error), fields };
-}
-const reply = (id, value) => parentPort.postMessage({ id, ok: true, value });
-const refuse = (id, error) => parentPort.postMessage({ id, ok: false, error: serialize(error) });
+const failed = (id, error) => refuse(id, error, FIELDS);
 const rowsOf = async (runner, sql, params) => (await runner.query(sql, params)).rows;
 
 function begin(id) {
@@ -155,7 +111,7 @@ function begin(id) {
     for (;;) {
       const message = await next();
       if (message.op === 'query') {
-        try { reply(message.id, await rowsOf(tx, message.sql, message.params)); } catch (error) { refuse(message.id, error); }
+        try { reply(message.id, await rowsOf(tx, message.sql, message.params)); } catch (error) { failed(message.id, error); }
       } else if (message.op === 'commit') { state.finish = message.id; return; }
       else { state.finish = message.id; throw ROLLBACK; }
     }
@@ -164,8 +120,8 @@ function begin(id) {
     (error) => {
       transactions.delete(txId);
       if (error === ROLLBACK) reply(state.finish);
-      else if (state.finish !== undefined) refuse(state.finish, error);
-      else refuse(id, error);
+      else if (state.finish !== undefined) failed(state.finish, error);
+      else failed(id, error);
     },
   );
 }
@@ -181,12 +137,12 @@ parentPort.on('message', async (message) => {
     } else if (op === 'begin') begin(id);
     else if (message.tx !== undefined) {
       const tx = transactions.get(message.tx);
-      if (!tx) refuse(id, new Error('The transaction has already ended'));
+      if (!tx) failed(id, new Error('The transaction has already ended'));
       else tx.push(message);
     } else if (op === 'query') reply(id, await rowsOf(pg, message.sql, message.params));
     else if (op === 'close') { await pg.close(); reply(id, null); }
   } catch (error) {
-    refuse(id, error);
+    failed(id, error);
   }
 });
 `;

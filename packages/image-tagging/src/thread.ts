@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { THREAD_REPLIES_SOURCE, threadCalls } from '@glimpse/thread-calls';
 import { createImageTagger } from './tagger';
 import type { ImageTagger, TaggerOptions, TaggingResult } from './types';
 
@@ -26,35 +27,7 @@ export async function createImageTaggerThread(options: TaggerOptions = {}): Prom
     return createImageTagger(options);
   }
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { tsx, entry: fileURLToPath(source), parent: import.meta.url, options } });
-  worker.unref();
-
-  const pending = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  let failure: Error | undefined;
-  worker.on('message', (message: { id: number; ok: boolean; value?: unknown; error?: { message: string; name?: string; code?: string } }) => {
-    const call = pending.get(message.id);
-    if (!call) return;
-    pending.delete(message.id);
-    if (pending.size === 0) worker.unref();
-    if (message.ok) call.resolve(message.value as never);
-    else call.reject(Object.assign(new Error(message.error!.message), { name: message.error!.name ?? 'Error', code: message.error!.code }));
-  });
-  const fail = (error: Error) => {
-    failure = error;
-    for (const call of pending.values()) call.reject(error);
-    pending.clear();
-  };
-  worker.on('error', (error) => fail(new Error(`The image tagger's thread failed: ${error.message}`, { cause: error })));
-  worker.on('exit', (code) => fail(new Error(`The image tagger's thread exited (code ${code})`)));
-  const call = <T>(request: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> => {
-    if (failure) return Promise.reject(failure);
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: never) => void, reject });
-      if (pending.size === 1) worker.ref();
-      worker.postMessage({ ...request, id }, transfer);
-    });
-  };
+  const { call } = threadCalls(worker, "The image tagger's thread");
 
   await call({ op: 'load' });
   let closed = false;
@@ -75,11 +48,9 @@ export async function createImageTaggerThread(options: TaggerOptions = {}): Prom
 }
 
 /** The thread's program: loads the tagger from its TypeScript source, then tags what it is sent, one at a time. */
-const WORKER_SOURCE = /* js */ `
+const WORKER_SOURCE = /* js */ `${THREAD_REPLIES_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 let tagger;
-const reply = (id, value) => parentPort.postMessage({ id, ok: true, value });
-const refuse = (id, error) => parentPort.postMessage({ id, ok: false, error: { message: error && error.message ? error.message : String(error), name: error && error.name, code: error && error.code } });
 let queue = Promise.resolve();
 parentPort.on('message', (message) => {
   queue = queue.then(async () => {

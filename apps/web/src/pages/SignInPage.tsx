@@ -1,29 +1,19 @@
 import { useMutation } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { describeProblem, generalProblem, problemFor } from '../api/errors';
+import { generalProblem, problemFor } from '../api/errors';
 import { trpc } from '../api/queries';
-import { startSession } from '../api/sign-out';
+import { sessionFormState, useSessionStart } from '../api/use-session-start';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
-import { safeNextPath, type SignInSearch } from '../router/paths';
+import type { SignInSearch } from '../router/paths';
 
 export function SignInPage({ search }: { search: SignInSearch }) {
-  const navigate = useNavigate();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
 
-  const submit = useMutation(
-    trpc.auth.login.mutationOptions({
-      onSuccess: async (started) => {
-        startSession(started);
-        await navigate({ href: safeNextPath(search.next), replace: true });
-      },
-    }),
-  );
-  const problem = submit.error ? describeProblem(submit.error) : null;
-  // Still busy while the next page opens after success.
-  const busy = submit.isPending || submit.isSuccess;
+  const submit = useMutation(trpc.auth.login.mutationOptions({ onSuccess: useSessionStart(search.next) }));
+  const { problem, busy } = sessionFormState(submit);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();

@@ -1,30 +1,20 @@
 import { useMutation } from '@tanstack/react-query';
-import { Link, useNavigate } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { describeProblem, generalProblem, problemFor } from '../api/errors';
+import { generalProblem, problemFor } from '../api/errors';
 import { trpc } from '../api/queries';
-import { startSession } from '../api/sign-out';
+import { sessionFormState, useSessionStart } from '../api/use-session-start';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
-import { safeNextPath, type SignInSearch } from '../router/paths';
+import type { SignInSearch } from '../router/paths';
 
 const FIELDS = ['email', 'username', 'password'] as const;
 
 export function SignUpPage({ search }: { search: SignInSearch }) {
-  const navigate = useNavigate();
   const [values, setValues] = useState({ email: '', username: '', password: '' });
 
-  const submit = useMutation(
-    trpc.auth.signup.mutationOptions({
-      onSuccess: async (started) => {
-        startSession(started);
-        await navigate({ href: safeNextPath(search.next), replace: true });
-      },
-    }),
-  );
-  const problem = submit.error ? describeProblem(submit.error) : null;
-  // Still busy while the next page opens after success.
-  const busy = submit.isPending || submit.isSuccess;
+  const submit = useMutation(trpc.auth.signup.mutationOptions({ onSuccess: useSessionStart(search.next) }));
+  const { problem, busy } = sessionFormState(submit);
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
