@@ -46,7 +46,7 @@ const bodies = JSON.parse(readFileSync(${JSON.stringify(bodiesFile)}, 'utf8'));
 const t = initTRPC.create();
 const results = Object.fromEntries(Object.entries(bodies).map(([path, body]) => [path.split('/').pop(), JSON.parse(body).result.data]));
 const router = t.router(Object.fromEntries(Object.entries(results).map(([name, data]) => [name, t.procedure.query(() => data)])));
-createHTTPServer({ router, basePath: '/api/feed/', allowBatching: false }).listen(${port}, '127.0.0.1'); console.log('ready');`;
+createHTTPServer({ router, basePath: '/api/feed/', allowBatching: false }).listen(${port}, '127.0.0.1', () => console.log('ready'));`;
   const file = join(process.cwd(), 'bench', `.peer-${kind}-${process.pid}.mjs`);
   writeFileSync(file, source);
   const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });

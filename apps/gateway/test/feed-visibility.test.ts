@@ -68,6 +68,31 @@ describe('visibility', () => {
     expect(feedIds((await bob.feed.latest.query({})).items)).not.toContain(imageId);
     expect((await glimpse.get(variants[0]!.url)).status).toBe(404);
   });
+
+  it('shows a change to signed-in readers at once and to anonymous visitors (whose answers are reused) within a second', async () => {
+    const imageId = await glimpse.uploadOk(alice, await solid(44, 44, '#a04020').png().toBuffer(), { title: 'soon private' });
+    await glimpse.settle(alice, imageId);
+    const anonymousLatest = async () => (await glimpse.get(`/api/feed/latest?input=${encodeURIComponent(JSON.stringify({ limit: 5 }))}`)).text();
+    // Wait out any answer computed before the upload, then fill the cache.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const burst = await Promise.all(Array.from({ length: 40 }, anonymousLatest));
+    expect(burst.every((answer) => answer.includes(imageId))).toBe(true);
+
+    await alice.upload.update.mutate({ imageId, visibility: 'private' });
+    const changedAt = Date.now();
+    // Anyone signed in: at once.
+    expect(feedIds((await bob.feed.latest.query({ limit: 5 })).items)).not.toContain(imageId);
+    // Anonymous visitors: within ANONYMOUS_CACHE_MS (500 ms here), never later than a second.
+    let staleFor = 0;
+    while ((await anonymousLatest()).includes(imageId)) {
+      staleFor = Date.now() - changedAt;
+      expect(staleFor, 'ms an anonymous visitor still saw the image after it turned private').toBeLessThan(1000);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const answer = await glimpse.get(`/api/feed/latest?input=${encodeURIComponent(JSON.stringify({ limit: 5 }))}`);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+  });
 });
 
 describe('feed and likes', () => {

@@ -69,6 +69,12 @@ export const configSchema = z.object({
     .default('')
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter(Boolean))
     .refine((entries) => entries.every(isAddressOrCidr), 'expected comma-separated IP addresses or CIDR ranges, e.g. 10.0.0.0/8,fd00::/8'),
+  /**
+   * How long an anonymous visitor's feed answer (latest, popular, an image's card, a gallery)
+   * is reused, in ms (0 turns it off; at most 1000). Signed-in reads are never reused, so
+   * whoever made a change sees it at once and everyone else within this.
+   */
+  ANONYMOUS_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(500),
   WORKER_CONCURRENCY: positiveInt.default(2),
   JOB_MAX_ATTEMPTS: positiveInt.default(5),
   RECONCILE_AFTER_SECONDS: positiveInt.default(600),

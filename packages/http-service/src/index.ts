@@ -1,3 +1,5 @@
+export type { AnonymousReadCacheOptions } from './anonymous-read-cache';
+export { createAnonymousReadCache } from './anonymous-read-cache';
 export type { ClientAddressResolver } from './client-address';
 export { clientAddressOf, createClientAddressResolver, parseTrustedProxies } from './client-address';
 export type { ProtectedContext, RequestContext } from './trpc-edge';

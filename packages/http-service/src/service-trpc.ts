@@ -4,6 +4,7 @@ import type { Logger } from '@glimpse/logging';
 import { initTRPC, type AnyRouter, type inferRouterContext } from '@trpc/server';
 import type { Route } from './server';
 import { formatApiError, mapDomainErrors, readRequestContext, requireViewer, type RequestContext } from './trpc-edge';
+import type { AnonymousReadCacheOptions } from './anonymous-read-cache';
 import { createTrpcHandler } from './trpc-handler';
 
 /**
@@ -31,6 +32,8 @@ export interface ServiceRoutesOptions<TRouter extends AnyRouter> {
   logger: Logger;
   /** Larger body caps for the procedures that need them (uploads). */
   bodyLimits?: Readonly<Record<string, number>>;
+  /** Anonymous answers of these queries reused for up to a second. */
+  anonymousReadCache?: AnonymousReadCacheOptions;
 }
 
 /** A service's routes: its router over HTTP, with the request's viewer, id and address read once here. */
@@ -39,6 +42,7 @@ export function createServiceRoutes<TRouter extends AnyRouter>(options: ServiceR
     router: options.router,
     prefix: options.prefix,
     bodyLimits: options.bodyLimits,
+    anonymousReadCache: options.anonymousReadCache,
     createContext: async (req, res) => options.context(await readRequestContext(req, options.verifier, options.logger), req, res),
   });
   return [{ prefix: options.prefix, handler }];

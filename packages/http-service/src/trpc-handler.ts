@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter, inferRouterContext } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createAnonymousReadCache, type AnonymousReadCacheOptions } from './anonymous-read-cache';
 import type { RequestHandler } from './server';
 import { retryAfterOf, sendApiError } from './trpc-edge';
 
@@ -16,6 +17,8 @@ export interface TrpcHandlerOptions<TRouter extends AnyRouter> {
   createContext: (req: IncomingMessage, res: ServerResponse) => Promise<inferRouterContext<TRouter>>;
   /** Larger body caps for the procedures that need them (uploads); the rest get DEFAULT_BODY_BYTES. */
   bodyLimits?: Readonly<Record<string, number>>;
+  /** Anonymous answers of these queries reused for up to a second (see createAnonymousReadCache). */
+  anonymousReadCache?: AnonymousReadCacheOptions;
 }
 
 /**
@@ -46,6 +49,8 @@ export function createTrpcHandler<TRouter extends AnyRouter>(options: TrpcHandle
     return handler;
   };
 
+  const cache = options.anonymousReadCache ? createAnonymousReadCache(options.anonymousReadCache, options.prefix) : undefined;
+
   return async (req: IncomingMessage, res: ServerResponse) => {
     // The path and query split by hand: a WHATWG URL per request costs more than the rest of these checks.
     const target = req.url ?? '/';
@@ -71,7 +76,7 @@ export function createTrpcHandler<TRouter extends AnyRouter>(options: TrpcHandle
       // tRPC reads a string it finds here instead of the (already consumed) stream.
       (req as IncomingMessage & { body?: string }).body = body;
     }
-    return handlerFor(limit)(req, res);
+    return cache ? cache.handle(req, res, procedure, handlerFor(limit)) : handlerFor(limit)(req, res);
   };
 }
 

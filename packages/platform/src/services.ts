@@ -132,7 +132,7 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
 }
 
 export function feedRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
-  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, activeAccountsOnly(infra, verifier), logger);
+  return createFeedRoutes({ db: infra.db, catalogue: infra.catalogue, recommender: infra.recommender(), wakeRelay: relay.wake }, activeAccountsOnly(infra, verifier), logger, infra.config.ANONYMOUS_CACHE_MS);
 }
 
 export async function searchRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Promise<Route[]> {
