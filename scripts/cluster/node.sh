@@ -396,31 +396,36 @@ node_diagnostics() {
     k get node "$NODE_NAME" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' 2>&1 || true
     echo "--- kubelet.log (errors, last 40)"; grep -E '^[EF][0-9]{4}' "$CLUSTER_LOGS/kubelet.log" 2>/dev/null | tail -40 | cut -c1-400
     echo "--- kubelet.log (last 15)"; tail -15 "$CLUSTER_LOGS/kubelet.log" 2>/dev/null | cut -c1-400
+    echo "--- containerd plugins not ok"; ctr --address "$CONTAINERD_ADDRESS" plugins ls 2>&1 | awk 'NR == 1 || $NF != "ok"' | head -20
     echo "--- containerd.log (errors, last 15)"; grep -E 'level=(error|fatal)' "$CLUSTER_LOGS/containerd.log" 2>/dev/null | tail -15 | cut -c1-400
     echo "--- disk and memory"; df -h "$CLUSTER_STATE" "$CONTAINERD_ROOT" 2>&1 | uniq; free -m
   } >&2
 }
 
-# The kubelet registers and turns Ready in seconds here. If it has not after 90 s (it exited, or
-# the runtime state it found was stale), print why, restart containerd and the kubelet once with
-# fresh kubelet state, and give them 150 s more.
+# The kubelet registers and turns Ready in seconds here. If it has not after 90 s, or the kubelet
+# exited, print why, then start containerd and the kubelet once more from nothing: fresh kubelet
+# state and a fresh containerd root (a root a killed run left behind can keep the CRI plugin from
+# loading; the images are imported again by `images.sh --import`, which checks what is there).
 node_ready_or_retry() {
   local end=$(( SECONDS + 90 ))
-  until node_ready || [ $SECONDS -ge $end ]; do sleep 1; done
+  until node_ready || [ $SECONDS -ge $end ] || ! is_running kubelet; do sleep 1; done
   node_ready && return 0
-  log "node $NODE_NAME not Ready after 90s; restarting containerd and the kubelet once"
+  log "node $NODE_NAME not Ready after $(( 90 - end + SECONDS ))s; starting containerd and the kubelet once more from a clean state"
   node_diagnostics
   stop_pid kubelet; stop_pid containerd
   pkill -KILL -f "containerd-shim.*$CONTAINERD_ADDRESS" 2>/dev/null || true
-  awk -v r="$CLUSTER_STATE/kubelet/root" '$2 ~ "^"r {print $2}' /proc/mounts | sort -r |
+  awk -v r="$CLUSTER_STATE/kubelet/root" -v c="$CONTAINERD_ROOT" -v s="$CLUSTER_RUN/containerd-state" \
+    '$2 ~ "^"r || $2 ~ "^"c || $2 ~ "^"s {print $2}' /proc/mounts | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null || true; done
-  rm -rf "$CLUSTER_STATE/kubelet/root" "$CLUSTER_RUN/containerd-state"
+  rm -rf "$CLUSTER_STATE/kubelet/root" "$CLUSTER_RUN/containerd-state" "$CONTAINERD_ROOT"
+  local f; for f in kubelet containerd; do [ -e "$CLUSTER_LOGS/$f.log" ] && mv -f "$CLUSTER_LOGS/$f.log" "$CLUSTER_LOGS/$f.log.first"; done
   containerd_up; kubelet_up
   end=$(( SECONDS + 150 ))
   until node_ready; do
-    if [ $SECONDS -ge $end ]; then node_diagnostics; die "node $NODE_NAME did not become Ready in 240s (logs: $CLUSTER_LOGS)"; fi
+    if [ $SECONDS -ge $end ]; then node_diagnostics; die "node $NODE_NAME did not become Ready after a clean restart either (logs: $CLUSTER_LOGS)"; fi
     sleep 1
   done
+  log "node Ready after the clean restart"
 }
 
 up() {
