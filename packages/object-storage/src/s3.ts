@@ -148,6 +148,20 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       const { etag } = await reach(() => client.putObject(bucket, key, body, body.length, { 'Content-Type': contentType }));
       return { size: body.length, etag: quoteEtag(etag), contentType, lastModified: new Date() };
     },
+    async putObjectStream(bucket, key, body, contentType) {
+      assertValidBucket(bucket);
+      assertValidKey(key);
+      let size = 0;
+      body.on('data', (chunk: Buffer) => (size += chunk.length));
+      // Not retried (a stream cannot be read twice); the client sends it in parts, and S3
+      // shows the object only once the last part is committed, so a failure leaves none.
+      try {
+        const { etag } = await client.putObject(bucket, key, body, undefined, { 'Content-Type': contentType });
+        return { size, etag: quoteEtag(etag), contentType, lastModified: new Date() };
+      } catch (error) {
+        throw translate(error);
+      }
+    },
     async getObject(bucket, key) {
       const stream = await open(bucket, key);
       return reach(async () => {
