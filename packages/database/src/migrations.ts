@@ -286,6 +286,7 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
         id UUID PRIMARY KEY,
         owner_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         keep_duplicates BOOLEAN NOT NULL DEFAULT false,
+        visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted', 'private')),
         sources JSONB NOT NULL DEFAULT '[]',
         status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
         error TEXT,

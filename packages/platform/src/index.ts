@@ -15,6 +15,7 @@ export {
   searchService,
   startImageProcessor,
   startIndexer,
+  startLibraryJobs,
   startMaintenance,
   startNotifier,
   startTagger,

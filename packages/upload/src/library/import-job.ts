@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ZipFile } from 'yauzl';
+import { isGlimpseError } from '@glimpse/errors';
+import { QUEUES } from '@glimpse/job-queue';
+import type { Logger } from '@glimpse/logging';
+import { enqueueJob } from '@glimpse/outbox';
+import { acceptImage, type AcceptDeps } from '../accept-image';
+import { titleFromFileName } from '../create.handler';
+import { imports, type ImportItemRow, type ImportRow } from './store';
+import { DEFAULT_ZIP_CAPS, listZipEntries, openZip, readZipEntry, type ZipEntryInfo } from './zip-entries';
+
+export interface ImportJobDeps extends AcceptDeps {
+  /** Where a source is copied from object storage to be read (a zip is read from its end). */
+  workDir: string;
+  /** Publish queued work now (each accepted image's processing job). */
+  wakeRelay?: () => void;
+  /** Aborted when the worker is stopping: the import queues its own continuation and lets go. */
+  stopping?: AbortSignal;
+  /** Called after each entry is settled (tests stop a worker after N entries this way). */
+  onEntrySettled?: (importId: string, settled: number) => void;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+type Reader = { item: ImportItemRow; read: () => Promise<Buffer> };
+
+/**
+ * Runs an import, or goes on with one: every entry of every source has a row in
+ * `import_items`, written once when the sources are first read, with the image id it will
+ * have. An entry is settled (accepted with its image, refused, or a duplicate) in the same
+ * transaction that writes its image, so a worker killed at any point resumes with the
+ * entries still pending and never makes an image twice.
+ */
+export async function runImport(deps: ImportJobDeps, importId: string): Promise<void> {
+  const row = await imports.find(deps.db, importId);
+  const logger = deps.logger.child({ importId });
+  if (!row) return logger.info('import: no such import (deleted with its account?); nothing to do');
+  if (row.status === 'done' || row.status === 'failed') return logger.info({ status: row.status }, 'import: already finished; nothing to do');
+  await imports.setStatus(deps.db, importId, 'running');
+
+  const directory = join(deps.workDir, `import-${importId}-${randomUUID()}`);
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  const zips: ZipFile[] = [];
+  try {
+    const readers = await openSources(deps, row, directory, zips);
+    let settled = readers.filter((reader) => reader.item.status !== 'pending').length;
+    for (const reader of readers) {
+      if (reader.item.status !== 'pending') continue;
+      if (deps.stopping?.aborted) {
+        // Let go between entries: the rest is done by the job queued here, after the restart.
+        await deps.db.transaction((tx) => enqueueJob(tx, QUEUES.library, { kind: 'import', importId }));
+        logger.info({ settled, total: readers.length }, 'import: worker stopping; the rest continues in a new job');
+        return;
+      }
+      await settleEntry(deps, row, reader, logger);
+      deps.onEntrySettled?.(importId, ++settled);
+    }
+    await imports.setStatus(deps.db, importId, 'done');
+    for (const source of row.sources) await deps.storage.deleteObject(deps.buckets.unprocessed, source.key);
+    logger.info({ entries: readers.length }, 'import: done');
+  } catch (error) {
+    if (isGlimpseError(error) && error.code === 'INVALID_FORM') {
+      // The source itself is unreadable (not a zip, too many entries): nothing more can be done with it.
+      await imports.setStatus(deps.db, importId, 'failed', error.message);
+      for (const source of row.sources) await deps.storage.deleteObject(deps.buckets.unprocessed, source.key);
+      return logger.warn({ reason: error.message }, 'import: failed');
+    }
+    throw error;
+  } finally {
+    for (const zip of zips) zip.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** Copies each source next to the worker, lists its entries (recorded once), and returns a reader per entry. */
+async function openSources(deps: ImportJobDeps, row: ImportRow, directory: string, zips: ZipFile[]): Promise<Reader[]> {
+  const found: Array<Omit<ImportItemRow, 'position'> & { read: () => Promise<Buffer> }> = [];
+  for (const [index, source] of row.sources.entries()) {
+    const local = join(directory, `source-${index}`);
+    await pipeline(await deps.storage.openObject(deps.buckets.unprocessed, source.key), createWriteStream(local, { mode: 0o600 }));
+    if (source.kind === 'file') {
+      const tooLarge = source.bytes > deps.limits.maxBytes ? `refused: the file is ${megabytes(source.bytes)}, over the ${megabytes(deps.limits.maxBytes)} limit` : null;
+      found.push({ entry: `${index}:${source.name}`, name: source.name, image_id: randomUUID(), status: tooLarge ? 'refused' : 'pending', reason: tooLarge, read: () => readFile(local) });
+      continue;
+    }
+    const zip = await openZip(local);
+    zips.push(zip);
+    const entries: ZipEntryInfo[] = await listZipEntries(zip, { ...DEFAULT_ZIP_CAPS, maxEntryBytes: deps.limits.maxBytes });
+    const prefix = row.sources.length > 1 ? `${source.name}/` : '';
+    for (const entry of entries) {
+      found.push({
+        entry: `${index}:${entry.path}`,
+        name: `${prefix}${entry.path}`,
+        image_id: randomUUID(),
+        status: entry.refusal ? 'refused' : 'pending',
+        reason: entry.refusal ?? null,
+        read: () => readZipEntry(zip, entry.entry, deps.limits.maxBytes),
+      });
+    }
+  }
+  // First run: the entries and their image ids are recorded; later runs keep what is recorded.
+  await deps.db.transaction((tx) => imports.addItems(tx, row.id, found.map(({ read: _read, ...item }, position) => ({ ...item, position }))));
+  const recorded = new Map((await imports.items(deps.db, row.id)).map((item) => [item.entry, item]));
+  return found.flatMap((candidate) => {
+    const item = recorded.get(candidate.entry);
+    return item ? [{ item, read: candidate.read }] : [];
+  });
+}
+
+async function settleEntry(deps: ImportJobDeps, row: ImportRow, { item, read }: Reader, logger: Logger) {
+  const refuse = (reason: string) => deps.db.transaction((tx) => imports.settleItem(tx, row.id, item.entry, 'refused', reason));
+  let bytes: Buffer;
+  try {
+    bytes = await read();
+  } catch (error) {
+    if (isGlimpseError(error)) return void (await refuse(error.message));
+    throw error;
+  }
+  try {
+    const outcome = await acceptImage(
+      deps,
+      { ownerId: row.owner_id, bytes, title: titleFromFileName(item.name), description: '', visibility: row.visibility, tags: [], imageId: item.image_id },
+      {
+        keepDuplicates: row.keep_duplicates,
+        source: `import ${row.id}`,
+        claim: (tx, outcome) =>
+          'imageId' in outcome
+            ? imports.settleItem(tx, row.id, item.entry, 'accepted')
+            : imports.settleItem(tx, row.id, item.entry, 'duplicate', `duplicate of ${outcome.duplicateOf}`),
+      },
+    );
+    if (outcome.kind === 'accepted') deps.wakeRelay?.();
+  } catch (error) {
+    // What an upload would be refused for (type, pixels, quota) refuses this entry alone.
+    if (isGlimpseError(error) && error.code !== 'STORAGE_UNAVAILABLE' && error.code !== 'DATABASE_UNAVAILABLE') {
+      await refuse(error.message);
+      return logger.info({ entry: item.entry, reason: error.message }, 'import: entry refused');
+    }
+    throw error;
+  }
+}
