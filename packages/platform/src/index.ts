@@ -16,6 +16,7 @@ export {
   startImageProcessor,
   startIndexer,
   startLibraryJobs,
+  libraryJobDeps,
   startMaintenance,
   startNotifier,
   startTagger,

@@ -12,7 +12,7 @@ import { QUEUES, jobRetryBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import { startOutboxRelay, type OutboxRelay } from '@glimpse/outbox';
 import { createStaticImageRoutes } from '@glimpse/static-images';
-import { createLibraryJobHandler, createUploadRoutes, sweepExpiredExports } from '@glimpse/upload';
+import { createLibraryJobHandler, createUploadRoutes, sweepExpiredExports, type LibraryJobDeps } from '@glimpse/upload';
 import { openMailTransport } from '@glimpse/mail';
 import { createNotificationHandler, createNotificationRoutes } from '@glimpse/notifications';
 import type { Infrastructure } from './infrastructure';
@@ -223,6 +223,21 @@ export function startImageProcessor(infra: Infrastructure, logger: Logger, retry
   };
 }
 
+/** What an import or export job needs, from the configuration (the CLI's `import` runs one with it too). */
+export function libraryJobDeps(infra: Infrastructure, logger: Logger, wakeRelay?: () => void): LibraryJobDeps {
+  const { db, storage, buckets, config } = infra;
+  return {
+    db,
+    storage,
+    buckets,
+    logger: logger.child({ worker: 'library' }),
+    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
+    workDir: join(config.dataDir, 'work'),
+    exportTtlMs: config.EXPORT_TTL_HOURS * 3_600_000,
+    wakeRelay,
+  };
+}
+
 /**
  * Imports and exports (`library-jobs`), one at a time. On stop, a running import lets go
  * after its current entry and queues its own continuation, so shutdown never waits for a
@@ -233,23 +248,10 @@ export function startLibraryJobs(
   logger: Logger,
   retryDelayMs = jobRetryBackoff(),
   wakeRelay?: () => void,
-  hooks: { onEntrySettled?: (importId: string, settled: number) => void } = {},
 ): Consumer {
-  const { db, storage, buckets, queue, config } = infra;
   const stopping = new AbortController();
-  const handler = createLibraryJobHandler({
-    db,
-    storage,
-    buckets,
-    logger: logger.child({ worker: 'library' }),
-    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
-    workDir: join(config.dataDir, 'work'),
-    exportTtlMs: config.EXPORT_TTL_HOURS * 3_600_000,
-    wakeRelay,
-    stopping: stopping.signal,
-    onEntrySettled: hooks.onEntrySettled,
-  });
-  const consumer = queue.consume(QUEUES.library, handler, { concurrency: 1, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
+  const handler = createLibraryJobHandler({ ...libraryJobDeps(infra, logger, wakeRelay), stopping: stopping.signal });
+  const consumer = infra.queue.consume(QUEUES.library, handler, { concurrency: 1, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
   return {
     async stop() {
       stopping.abort();

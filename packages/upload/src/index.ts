@@ -11,7 +11,7 @@ export { uploadRouter, type UploadRouter } from './router';
 export { createContextInner, type UploadContext, type UploadDeps } from './trpc';
 export { acceptImage, contentHashOf, type AcceptDeps, type AcceptOutcome } from './accept-image';
 export { createLibraryJobHandler, type LibraryJobDeps } from './library/library-job';
-export { runImport, type ImportJobDeps } from './library/import-job';
+export { createLocalImport, runImport, type ImportJobDeps, type LocalFile } from './library/import-job';
 export { runExport, sweepExpiredExports, exportFileName, type ExportJobDeps } from './library/export-job';
 export { imports as importsStore, exportsStore } from './library/store';
 export { DEFAULT_ZIP_CAPS } from './library/zip-entries';

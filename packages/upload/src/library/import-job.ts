@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ZipFile } from 'yauzl';
@@ -10,7 +10,8 @@ import type { Logger } from '@glimpse/logging';
 import { enqueueJob } from '@glimpse/outbox';
 import { acceptImage, type AcceptDeps } from '../accept-image';
 import { titleFromFileName } from '../create.handler';
-import { imports, type ImportItemRow, type ImportRow } from './store';
+import type { Visibility } from '@glimpse/images';
+import { imports, type ImportItemRow, type ImportRow, type ImportSource } from './store';
 import { DEFAULT_ZIP_CAPS, listZipEntries, openZip, readZipEntry, type ZipEntryInfo } from './zip-entries';
 
 export interface ImportJobDeps extends AcceptDeps {
@@ -20,8 +21,8 @@ export interface ImportJobDeps extends AcceptDeps {
   wakeRelay?: () => void;
   /** Aborted when the worker is stopping: the import queues its own continuation and lets go. */
   stopping?: AbortSignal;
-  /** Called after each entry is settled (tests stop a worker after N entries this way). */
-  onEntrySettled?: (importId: string, settled: number) => void;
+  /** Called after each entry is settled, with how many are of how many (the CLI's progress bar). */
+  onEntrySettled?: (importId: string, settled: number, total: number) => void;
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -57,7 +58,7 @@ export async function runImport(deps: ImportJobDeps, importId: string): Promise<
         return;
       }
       await settleEntry(deps, row, reader, logger);
-      deps.onEntrySettled?.(importId, ++settled);
+      deps.onEntrySettled?.(importId, ++settled, readers.length);
     }
     await imports.setStatus(deps.db, importId, 'done');
     for (const source of row.sources) await deps.storage.deleteObject(deps.buckets.unprocessed, source.key);
@@ -142,4 +143,49 @@ async function settleEntry(deps: ImportJobDeps, row: ImportRow, { item, read }: 
     }
     throw error;
   }
+}
+
+/** A file on the server's disk to import (the operators' `glimpse import DIR`). */
+export interface LocalFile {
+  /** The path under the folder, with forward slashes: the entry's name. */
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+/**
+ * Creates an import from files on this machine: each is streamed into object storage as a
+ * source (a .zip stays a zip and is read entry by entry), and the import's row and its job
+ * commit together, so a worker finishes it should this process stop. Returns the import id.
+ */
+export async function createLocalImport(
+  deps: Pick<ImportJobDeps, 'db' | 'storage' | 'buckets'>,
+  request: { ownerId: string; files: readonly LocalFile[]; keepDuplicates: boolean; visibility: Visibility },
+  onCopied: (copied: number, total: number) => void = () => {},
+): Promise<string> {
+  const importId = randomUUID();
+  const sources: ImportSource[] = [];
+  try {
+    for (const [index, file] of request.files.entries()) {
+      const key = `imports/${importId}/source-${index}`;
+      const head = Buffer.alloc(4);
+      const handle = await open(file.path, 'r');
+      try {
+        await handle.read(head, 0, 4, 0);
+      } finally {
+        await handle.close();
+      }
+      const info = await deps.storage.putObjectStream(deps.buckets.unprocessed, key, createReadStream(file.path), 'application/octet-stream');
+      sources.push({ key, name: file.name, kind: head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? 'zip' : 'file', bytes: info.size });
+      onCopied(index + 1, request.files.length);
+    }
+    await deps.db.transaction(async (tx) => {
+      await imports.create(tx, { id: importId, ownerId: request.ownerId, keepDuplicates: request.keepDuplicates, visibility: request.visibility, sources });
+      await enqueueJob(tx, QUEUES.library, { kind: 'import', importId });
+    });
+  } catch (error) {
+    for (const source of sources) await deps.storage.deleteObject(deps.buckets.unprocessed, source.key).catch(() => undefined);
+    throw error;
+  }
+  return importId;
 }
