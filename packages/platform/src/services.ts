@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { createLocalVerifier, createRemoteVerifier, createTokenSigner, loadSigningKey, type TokenSigner, type TokenVerifier } from '@glimpse/access-tokens';
 import { createAdminRoutes } from '@glimpse/admin';
 import { createAuthRoutes, rejectInactiveAccounts } from '@glimpse/auth';
@@ -232,7 +231,6 @@ export function libraryJobDeps(infra: Infrastructure, logger: Logger, wakeRelay?
     buckets,
     logger: logger.child({ worker: 'library' }),
     limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
-    workDir: join(config.dataDir, 'work'),
     exportTtlMs: config.EXPORT_TTL_HOURS * 3_600_000,
     wakeRelay,
   };

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { ZipFile } from 'yauzl';
 import { isGlimpseError } from '@glimpse/errors';
 import { QUEUES } from '@glimpse/job-queue';
@@ -12,11 +10,9 @@ import { acceptImage, type AcceptDeps } from '../accept-image';
 import { titleFromFileName } from '../create.handler';
 import type { Visibility } from '@glimpse/images';
 import { imports, type ImportItemRow, type ImportRow, type ImportSource } from './store';
-import { DEFAULT_ZIP_CAPS, listZipEntries, openZip, readZipEntry, type ZipEntryInfo } from './zip-entries';
+import { DEFAULT_ZIP_CAPS, listZipEntries, openStoredZip, readZipEntry, type ZipEntryInfo } from './zip-entries';
 
 export interface ImportJobDeps extends AcceptDeps {
-  /** Where a source is copied from object storage to be read (a zip is read from its end). */
-  workDir: string;
   /** Publish queued work now (each accepted image's processing job). */
   wakeRelay?: () => void;
   /** Aborted when the worker is stopping: the import queues its own continuation and lets go. */
@@ -43,11 +39,9 @@ export async function runImport(deps: ImportJobDeps, importId: string): Promise<
   if (row.status === 'done' || row.status === 'failed') return logger.info({ status: row.status }, 'import: already finished; nothing to do');
   await imports.setStatus(deps.db, importId, 'running');
 
-  const directory = join(deps.workDir, `import-${importId}-${randomUUID()}`);
-  await mkdir(directory, { recursive: true, mode: 0o700 });
   const zips: ZipFile[] = [];
   try {
-    const readers = await openSources(deps, row, directory, zips);
+    const readers = await openSources(deps, row, zips);
     let settled = readers.filter((reader) => reader.item.status !== 'pending').length;
     for (const reader of readers) {
       if (reader.item.status !== 'pending') continue;
@@ -73,22 +67,19 @@ export async function runImport(deps: ImportJobDeps, importId: string): Promise<
     throw error;
   } finally {
     for (const zip of zips) zip.close();
-    await rm(directory, { recursive: true, force: true });
   }
 }
 
-/** Copies each source next to the worker, lists its entries (recorded once), and returns a reader per entry. */
-async function openSources(deps: ImportJobDeps, row: ImportRow, directory: string, zips: ZipFile[]): Promise<Reader[]> {
+/** Lists the entries of each source (recorded once), read where they are stored, and returns a reader per entry. */
+async function openSources(deps: ImportJobDeps, row: ImportRow, zips: ZipFile[]): Promise<Reader[]> {
   const found: Array<Omit<ImportItemRow, 'position'> & { read: () => Promise<Buffer> }> = [];
   for (const [index, source] of row.sources.entries()) {
-    const local = join(directory, `source-${index}`);
-    await pipeline(await deps.storage.openObject(deps.buckets.unprocessed, source.key), createWriteStream(local, { mode: 0o600 }));
     if (source.kind === 'file') {
       const tooLarge = source.bytes > deps.limits.maxBytes ? `refused: the file is ${megabytes(source.bytes)}, over the ${megabytes(deps.limits.maxBytes)} limit` : null;
-      found.push({ entry: `${index}:${source.name}`, name: source.name, image_id: randomUUID(), status: tooLarge ? 'refused' : 'pending', reason: tooLarge, read: () => readFile(local) });
+      found.push({ entry: `${index}:${source.name}`, name: source.name, image_id: randomUUID(), status: tooLarge ? 'refused' : 'pending', reason: tooLarge, read: () => deps.storage.getObject(deps.buckets.unprocessed, source.key) });
       continue;
     }
-    const zip = await openZip(local);
+    const zip = await openStoredZip(deps.storage, deps.buckets.unprocessed, source.key, source.bytes);
     zips.push(zip);
     const entries: ZipEntryInfo[] = await listZipEntries(zip, { ...DEFAULT_ZIP_CAPS, maxEntryBytes: deps.limits.maxBytes });
     const prefix = row.sources.length > 1 ? `${source.name}/` : '';

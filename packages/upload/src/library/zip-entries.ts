@@ -1,5 +1,7 @@
+import { PassThrough, Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { GlimpseError } from '@glimpse/errors';
+import type { ObjectStorage } from '@glimpse/object-storage';
 
 /** What a zip may hold before it is refused as a whole, and what one entry may be. */
 export interface ZipCaps {
@@ -25,11 +27,28 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
-/** The zip at `path` (a local file: a zip is read from its end), opened for entry-by-entry reading. */
-export async function openZip(path: string): Promise<ZipFile> {
+/**
+ * The zip stored at `key`, opened for entry-by-entry reading straight from object storage:
+ * a zip is read from its end (the central directory), then each entry by a ranged read, so
+ * nothing is copied to local disk or held whole in memory, whatever its size.
+ */
+export async function openStoredZip(storage: ObjectStorage, bucket: string, key: string, size: number): Promise<ZipFile> {
+  const reader = new (yauzl.RandomAccessReader as unknown as new () => yauzl.RandomAccessReader)();
+  reader._readStreamForRange = (start: number, end: number) => {
+    if (end <= start) return Readable.from([]);
+    const out = new PassThrough();
+    storage.openObject(bucket, key, { start, end: end - 1 }).then(
+      (stream) => {
+        stream.once('error', (error) => out.destroy(error));
+        stream.pipe(out);
+      },
+      (error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
+    return out;
+  };
   try {
     // decodeStrings off: yauzl would stop at the first "../" for the whole zip; each entry is judged here instead.
-    return await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    return await yauzl.fromRandomAccessReaderPromise(reader, size, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
   } catch (error) {
     throw new GlimpseError('INVALID_FORM', `The file is not a zip archive that can be read (${error instanceof Error ? error.message : String(error)}).`, 'file', { cause: error });
   }
