@@ -188,7 +188,7 @@ try {
           (done, total) => progressBar({ phase: 'copy', done, total }),
         );
         // The import runs here, entry by entry; a worker takes over the same job should this stop.
-        await runImport({ ...deps, onEntrySettled: (_id, settled, total) => progressBar({ phase: 'import', done: settled, total }) }, importId);
+        await runImport({ ...deps, sliceMs: Number.POSITIVE_INFINITY, onEntrySettled: (_id, settled, total) => progressBar({ phase: 'import', done: settled, total }) }, importId);
         const items = await importsStore.items(infra.db, importId);
         const count = (status: string) => items.filter((item) => item.status === status).length;
         for (const item of items.filter((entry) => entry.status === 'refused' || entry.status === 'duplicate')) console.log(`${item.name}\t${item.reason}`);

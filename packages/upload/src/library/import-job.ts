@@ -17,9 +17,18 @@ export interface ImportJobDeps extends AcceptDeps {
   wakeRelay?: () => void;
   /** Aborted when the worker is stopping: the import queues its own continuation and lets go. */
   stopping?: AbortSignal;
+  /** How long one job works before it queues the rest as a new job (default IMPORT_SLICE_MS); the CLI sets no limit. */
+  sliceMs?: number;
   /** Called after each entry is settled, with how many are of how many (the CLI's progress bar). */
   onEntrySettled?: (importId: string, settled: number, total: number) => void;
 }
+
+/**
+ * One job works on an import for at most this long, then queues its continuation: a broker
+ * expects an acknowledgement within its consumer timeout (RabbitMQ: 30 minutes), and exports
+ * queued meanwhile get their turn.
+ */
+export const IMPORT_SLICE_MS = 10 * 60_000;
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -43,15 +52,20 @@ export async function runImport(deps: ImportJobDeps, importId: string): Promise<
   try {
     const readers = await openSources(deps, row, zips);
     let settled = readers.filter((reader) => reader.item.status !== 'pending').length;
+    const letGoAt = Date.now() + (deps.sliceMs ?? IMPORT_SLICE_MS);
+    let settledHere = 0;
     for (const reader of readers) {
       if (reader.item.status !== 'pending') continue;
-      if (deps.stopping?.aborted) {
-        // Let go between entries: the rest is done by the job queued here, after the restart.
+      // Every job settles at least one entry, so a slice always moves the import on.
+      if (deps.stopping?.aborted || (settledHere > 0 && Date.now() > letGoAt)) {
+        // Let go between entries: the rest is done by the job queued here (after a restart, or next in line).
         await deps.db.transaction((tx) => enqueueJob(tx, QUEUES.library, { kind: 'import', importId }));
-        logger.info({ settled, total: readers.length }, 'import: worker stopping; the rest continues in a new job');
+        deps.wakeRelay?.();
+        logger.info({ settled, total: readers.length }, deps.stopping?.aborted ? 'import: worker stopping; the rest continues in a new job' : 'import: time slice over; the rest continues in a new job');
         return;
       }
       await settleEntry(deps, row, reader, logger);
+      settledHere++;
       deps.onEntrySettled?.(importId, ++settled, readers.length);
     }
     await imports.setStatus(deps.db, importId, 'done');
