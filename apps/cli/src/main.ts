@@ -1,10 +1,14 @@
+import { lstat, readdir } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@glimpse/config';
 import { migrate } from '@glimpse/database';
-import { reconcileStuckImages, redriveDeadLetters, reindexAll, retagAll, sweepOrphans, type ReindexProgress } from '@glimpse/image-jobs';
+import { reconcileStuckImages, redriveDeadLetters, reindexAll, retagAll, sweepOrphans } from '@glimpse/image-jobs';
 import { QUEUES } from '@glimpse/job-queue';
 import { createLogger } from '@glimpse/logging';
-import { keepDataPrivate, openInfrastructure } from '@glimpse/platform';
+import { imageReads } from '@glimpse/images';
+import { keepDataPrivate, libraryJobDeps, openInfrastructure } from '@glimpse/platform';
+import { createLocalImport, importsStore, runImport, type LocalFile } from '@glimpse/upload';
 
 const usage = `glimpse <command> [options]
 
@@ -16,6 +20,10 @@ Commands:
   dead-letters [--queue Q] list dead-lettered jobs with their reasons
   reindex                 rebuild the search index and the recommender from the database
   retag                   send every ready image back to the tagger (after a model change)
+  import DIR --user NAME [--keep-duplicates] [--visibility public|unlisted|private]
+                          import a folder on this machine (its images, and any zips in it, nested
+                          folders included) into NAME's library, with a progress bar; the images
+                          are then processed by the workers
 
 Configuration comes from the same environment variables as the services (see README).
 In embedded mode (no DATABASE_URL), stop \`npm start\` first: the embedded database has one owner.`;
@@ -27,6 +35,9 @@ const { positionals, values } = parseArgs({
     older: { type: 'string' },
     grace: { type: 'string', default: '3600' },
     queue: { type: 'string', default: QUEUES.processImages },
+    user: { type: 'string' },
+    'keep-duplicates': { type: 'boolean', default: false },
+    visibility: { type: 'string', default: 'public' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -46,12 +57,40 @@ const seconds = (name: string, value: string | undefined, fallback: number) => {
   return parsed;
 };
 
-/** One line per phase, redrawn in place: `images [#########-----] 1800/3000`. */
-function progressBar({ phase, done, total }: ReindexProgress) {
+/**
+ * One line per phase, redrawn in place on a terminal: `images [#########-----] 1800/3000`.
+ * Piped into a file or a log, plain lines instead: at every tenth of the way and at the end.
+ */
+const printed = new Map<string, number>();
+function progressBar({ phase, done, total }: { phase: string; done: number; total: number }) {
+  if (!process.stderr.isTTY) {
+    const step = Math.floor((total > 0 ? done / total : 1) * 10);
+    if (printed.get(phase) === step && done < total) return;
+    printed.set(phase, step);
+    process.stderr.write(`${phase}: ${done}/${total}${total > 0 ? ` (${Math.round((done / total) * 100)}%)` : ''}\n`);
+    return;
+  }
   const width = 30;
   const filled = total > 0 ? Math.round((done / total) * width) : width;
   process.stderr.write(`\r${phase.padEnd(6)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
   if (done >= total) process.stderr.write('\n');
+}
+
+/** Every file under `root` (nested folders too), in name order; symbolic links are reported and left out. */
+async function filesUnder(root: string, skipped: string[]): Promise<LocalFile[]> {
+  const found: LocalFile[] = [];
+  async function walk(directory: string) {
+    for (const entry of (await readdir(directory, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(directory, entry.name);
+      const name = relative(root, path).split(sep).join('/');
+      if (entry.name.startsWith('.')) continue;
+      if (entry.isSymbolicLink()) skipped.push(`${name}: a symbolic link; only files are imported`);
+      else if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) found.push({ name, path, bytes: (await lstat(path)).size });
+    }
+  }
+  await walk(root);
+  return found;
 }
 
 async function openWhenReachable(config: ReturnType<typeof loadConfig>, waitSeconds: number) {
@@ -111,6 +150,50 @@ try {
         const queued = await retagAll(infra.db, (done, total) => progressBar({ phase: 'images', done, total }));
         process.stderr.write('\n');
         console.log(`sent ${queued} image(s) back to the tagger; the workers pick them up behind new uploads`);
+        break;
+      }
+      case 'import': {
+        const directory = positionals[1];
+        if (!directory || !values.user) {
+          console.error('import: expected a folder and the account to import into, e.g. glimpse import /srv/photos --user alice');
+          process.exitCode = 2;
+          break;
+        }
+        if (!['public', 'unlisted', 'private'].includes(values.visibility!)) {
+          console.error(`--visibility: expected public, unlisted or private, got ${JSON.stringify(values.visibility)}`);
+          process.exitCode = 2;
+          break;
+        }
+        const owner = await imageReads.ownerNamed(infra.db, values.user);
+        if (!owner) {
+          console.error(`--user: no account is named ${JSON.stringify(values.user)}`);
+          process.exitCode = 2;
+          break;
+        }
+        const root = resolve(directory);
+        const skipped: string[] = [];
+        const files = await filesUnder(root, skipped).catch((error: NodeJS.ErrnoException) => {
+          console.error(`import: cannot read the folder ${root} (${error.code ?? error.message})`);
+          process.exit(2);
+        });
+        if (files.length === 0) {
+          console.error(`import: no files under ${root}`);
+          process.exitCode = 2;
+          break;
+        }
+        const deps = libraryJobDeps(infra, logger);
+        const importId = await createLocalImport(
+          deps,
+          { ownerId: owner.id, files, keepDuplicates: values['keep-duplicates']!, visibility: values.visibility as 'public' | 'unlisted' | 'private' },
+          (done, total) => progressBar({ phase: 'copy', done, total }),
+        );
+        // The import runs here, entry by entry; a worker takes over the same job should this stop.
+        await runImport({ ...deps, sliceMs: Number.POSITIVE_INFINITY, onEntrySettled: (_id, settled, total) => progressBar({ phase: 'import', done: settled, total }) }, importId);
+        const items = await importsStore.items(infra.db, importId);
+        const count = (status: string) => items.filter((item) => item.status === status).length;
+        for (const item of items.filter((entry) => entry.status === 'refused' || entry.status === 'duplicate')) console.log(`${item.name}\t${item.reason}`);
+        for (const line of skipped) console.log(line);
+        console.log(`import ${importId}: ${count('accepted')} image(s) accepted, ${count('duplicate')} duplicate(s) skipped, ${count('refused') + skipped.length} refused, of ${items.length + skipped.length}; the workers process them next`);
         break;
       }
       default:

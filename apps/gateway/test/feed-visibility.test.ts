@@ -11,8 +11,10 @@ let privateUrls: string[] = [];
 beforeAll(async () => {
   glimpse = await startTestGateway();
   [alice, bob] = await Promise.all([glimpse.signUp('alice'), glimpse.signUp('bob')]);
+  // Three different photos: the same file twice would be one image (an exact duplicate).
+  const colours = { public: '#3070b0', unlisted: '#30b070', private: '#b07030' };
   for (const visibility of ['public', 'unlisted', 'private'] as const) {
-    ids[visibility] = await glimpse.uploadOk(alice, await solid(120, 80, '#3070b0').png().toBuffer(), { visibility, title: `${visibility} one` });
+    ids[visibility] = await glimpse.uploadOk(alice, await solid(120, 80, colours[visibility]).png().toBuffer(), { visibility, title: `${visibility} one` });
   }
   for (const id of Object.values(ids)) expect((await glimpse.settle(alice, id)).status).toBe('ready');
   privateUrls = (await glimpse.settle(alice, ids.private)).variants.map((v) => v.url);

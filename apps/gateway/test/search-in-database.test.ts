@@ -27,8 +27,9 @@ beforeAll(async () => {
     ['kitten', bob, [320, 200], { title: 'Sleepy kitten', tags: 'cat' }],
     ['diary', alice, [320, 200], { title: 'Private sunset diary', tags: 'sunset, family', visibility: 'private' }],
   ];
-  for (const [name, owner, [width, height], fields] of uploads) {
-    photos[name] = await glimpse.uploadOk(owner, await solid(width, height, '#e07020').png().toBuffer(), fields);
+  // A colour each: the same file twice from one owner would be one image (an exact duplicate).
+  for (const [index, [name, owner, [width, height], fields]] of uploads.entries()) {
+    photos[name] = await glimpse.uploadOk(owner, await solid(width, height, `#e070${(0x20 + index).toString(16)}`).png().toBuffer(), fields);
   }
   for (const [name, owner] of uploads) expect((await glimpse.settle(owner, photos[name]!)).status).toBe('ready');
   await everyPublicImage();

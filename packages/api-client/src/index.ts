@@ -122,6 +122,46 @@ export async function uploadFile(
   }
 }
 
+export interface ImportResponse {
+  status: number;
+  result?: { data: { importId: string; status: string } };
+  error?: { message: string; data: { code: string; httpStatus: number; field?: string } };
+}
+
+/**
+ * Starts a bulk import (`/api/upload/imports.create`): each file as a multipart `file` field
+ * (one zip, or images), and optional fields such as `keepDuplicates: 'true'`.
+ */
+export async function importFiles(
+  baseUrl: string,
+  accessToken: string,
+  files: ReadonlyArray<{ name: string; data: Buffer }>,
+  fields: Record<string, string> = {},
+): Promise<ImportResponse> {
+  const form = new FormData();
+  for (const file of files) form.append('file', new Blob([new Uint8Array(file.data)]), file.name);
+  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  const response = await fetch(`${baseUrl}/api/upload/imports.create`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` }, body: form });
+  const text = await response.text();
+  try {
+    return { status: response.status, ...(JSON.parse(text) as Omit<ImportResponse, 'status'>) };
+  } catch {
+    return { status: response.status, error: { message: text.trim(), data: { code: 'NOT_JSON', httpStatus: response.status } } };
+  }
+}
+
+/** Polls `upload.imports.status` until every entry is settled (ready, or failed for a reason). */
+export async function settleImport(session: Pick<ApiClients, 'upload'>, importId: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await session.upload.imports.status.query({ importId });
+    const finished = state.status === 'failed' || (state.status === 'done' && state.done + state.failed === state.total);
+    if (finished) return state;
+    if (Date.now() > deadline) throw new Error(`import ${importId} still ${state.status} after ${timeoutMs} ms: ${state.done} done, ${state.failed} failed of ${state.total}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
 /** Polls `upload.status` until the image settles (ready or failed). */
 export async function settle(session: Pick<ApiClients, 'upload'>, imageId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

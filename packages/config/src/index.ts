@@ -59,6 +59,10 @@ export const configSchema = z.object({
    * a token bucket like the ingress's (README, "Rate limits"; the same numbers as the chart).
    */
   UPLOAD_BURST: positiveInt.default(100),
+  /** One import's files together (a zip of a library); streamed to storage, never held in memory. */
+  IMPORT_MAX_BYTES: positiveInt.default(10 * 1024 ** 3),
+  /** How long a finished export stays downloadable; then a sweep deletes it. */
+  EXPORT_TTL_HOURS: positiveInt.default(72),
   UPLOADS_PER_MINUTE: positiveInt.default(60),
   /**
    * Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, e.g.

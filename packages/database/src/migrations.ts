@@ -274,6 +274,53 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
         ON CONFLICT (image_id, tag) DO NOTHING`,
     ],
   },
+  {
+    // Moving a library in and out: the content hash of each original (exact duplicates of an
+    // owner's own images; NULL for images uploaded before it), bulk imports with one row per
+    // entry (the unit of resumption: an entry becomes an image once), and exports.
+    id: '0010_imports_exports',
+    statements: [
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS content_hash TEXT`,
+      `CREATE INDEX IF NOT EXISTS images_owner_content_hash_idx ON images (owner_id, content_hash) WHERE content_hash IS NOT NULL AND deleted_at IS NULL`,
+      `CREATE TABLE IF NOT EXISTS imports (
+        id UUID PRIMARY KEY,
+        owner_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        keep_duplicates BOOLEAN NOT NULL DEFAULT false,
+        visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'unlisted', 'private')),
+        sources JSONB NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+        error TEXT,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        finished_at TIMESTAMPTZ
+      )`,
+      `CREATE INDEX IF NOT EXISTS imports_owner_idx ON imports (owner_id, created_at DESC)`,
+      `CREATE TABLE IF NOT EXISTS import_items (
+        import_id UUID NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+        entry TEXT NOT NULL,
+        position INT8 NOT NULL,
+        name TEXT NOT NULL,
+        image_id UUID NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'refused', 'duplicate')),
+        reason TEXT,
+        PRIMARY KEY (import_id, entry)
+      )`,
+      `CREATE TABLE IF NOT EXISTS exports (
+        id UUID PRIMARY KEY,
+        owner_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        image_ids JSONB,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'ready', 'failed')),
+        total INT8 NOT NULL DEFAULT 0,
+        done INT8 NOT NULL DEFAULT 0,
+        bytes INT8 NOT NULL DEFAULT 0,
+        object_key TEXT,
+        error TEXT,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        ready_at TIMESTAMPTZ,
+        expires_at TIMESTAMPTZ
+      )`,
+      `CREATE INDEX IF NOT EXISTS exports_owner_idx ON exports (owner_id, created_at DESC)`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -29,6 +29,10 @@ const apiCodeByDomainCode = {
   ACCOUNT_DISABLED: 'FORBIDDEN',
   USER_NOT_FOUND: 'NOT_FOUND',
   IMAGE_NOT_FOUND: 'NOT_FOUND',
+  IMPORT_NOT_FOUND: 'NOT_FOUND',
+  EXPORT_NOT_FOUND: 'NOT_FOUND',
+  /** A multipart body that is not what the procedure takes (no file, a broken form). */
+  INVALID_FORM: 'BAD_REQUEST',
   EMAIL_TAKEN: 'CONFLICT',
   USERNAME_TAKEN: 'CONFLICT',
   UPLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',

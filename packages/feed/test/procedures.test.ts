@@ -67,6 +67,7 @@ const upload = (who: Who) =>
       {
         db, catalogue, storage: undefined as never, buckets: { unprocessed: 'u', processed: 'p' }, wakeRelay: () => {},
         limits: { maxBytes: 1e6, maxPixels: 1e6, quotaBytes: 1e9 }, uploadLimiter: createRateLimiter({ limit: 10, windowMs: 1000 }),
+        urlSigner: createUrlSigner('test'),
       },
       request(who),
     ),

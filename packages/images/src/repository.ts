@@ -280,6 +280,45 @@ export const imageReads = {
     return tx.query<{ id: string; variants: VariantRecord[] }>("SELECT id, variants FROM images WHERE id = ANY($1::uuid[]) AND status = 'ready'", [uuidArrayLiteral(ids)]);
   },
 
+  /**
+   * The owner's live image (any state) whose original has this SHA-256, if any: an exact
+   * duplicate of something they already uploaded. The oldest one, when several exist.
+   */
+  async ownedWithContentHash(tx: Queryable, ownerId: string, contentHash: string): Promise<string | undefined> {
+    const [row] = await tx.query<{ id: string }>(
+      'SELECT id FROM images WHERE owner_id = $1 AND content_hash = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1',
+      [ownerId, contentHash],
+    );
+    return row?.id;
+  },
+
+  /** The state of each of these images that still exists (for an import's per-entry outcome). */
+  async statusesOf(tx: Queryable, ids: readonly string[]): Promise<Map<string, { status: ImageStatus; failureReason: string | null }>> {
+    const valid = imageIdsOnly(ids);
+    if (valid.length === 0) return new Map();
+    const rows = await tx.query<{ id: string; status: ImageStatus; failure_reason: string | null }>(
+      'SELECT id, status, failure_reason FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+      [valid],
+    );
+    return new Map(rows.map((row) => [row.id, { status: row.status, failureReason: row.failure_reason }]));
+  },
+
+  /**
+   * What an export writes of the owner's live images (all of them, or those among `ids`),
+   * oldest first: where the original is and the facts for its sidecar. Others' ids are ignored.
+   */
+  async exportableOf(tx: Queryable, ownerId: string, ids: readonly string[] | null) {
+    const rows = await tx.query<{
+      id: string; title: string; description: string; visibility: Visibility; status: ImageStatus; original_key: string; original_mime: string;
+      original_bytes: number | string; content_hash: string | null; camera: Record<string, string> | null; created_at: Date; updated_at: Date;
+    }>(
+      `SELECT id, title, description, visibility, status, original_key, original_mime, original_bytes, content_hash, camera, created_at, updated_at
+       FROM images WHERE owner_id = $1 AND deleted_at IS NULL ${ids ? 'AND id = ANY($2::uuid[])' : ''} ORDER BY created_at, id`,
+      ids ? [ownerId, imageIdsOnly(ids)] : [ownerId],
+    );
+    return rows.map((row) => ({ ...row, original_bytes: Number(row.original_bytes) }));
+  },
+
   /** What the static file route needs, by id: live rows only. */
   async variantsOf(tx: Queryable, imageId: string) {
     const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants'> & { moderation: string | null }>(
@@ -302,6 +341,8 @@ export interface NewImage {
   width: number;
   height: number;
   tags: readonly string[];
+  /** SHA-256 of the original's bytes (hex): how exact duplicates are found. */
+  contentHash?: string;
 }
 
 export interface DetailsChange {
@@ -335,9 +376,9 @@ export const imageWrites = {
   /** A new upload, `pending` until the processor makes its variants. */
   async insertPending(tx: Queryable, image: NewImage) {
     await tx.query(
-      `INSERT INTO images (id, owner_id, title, description, visibility, status, original_key, original_mime, original_bytes, width, height, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $11)`,
-      [image.id, image.ownerId, image.title, image.description, image.visibility, image.originalKey, image.originalMime, image.originalBytes, image.width, image.height, new Date()],
+      `INSERT INTO images (id, owner_id, title, description, visibility, status, original_key, original_mime, original_bytes, width, height, created_at, updated_at, content_hash)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $11, $12)`,
+      [image.id, image.ownerId, image.title, image.description, image.visibility, image.originalKey, image.originalMime, image.originalBytes, image.width, image.height, new Date(), image.contentHash ?? null],
     );
     await replaceUserTags(tx, image.id, image.tags);
   },

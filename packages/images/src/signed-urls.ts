@@ -7,6 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export interface UrlSigner {
   signQuery(imageId: string, now?: number): string;
+  /** A signature that holds until `expiresAtMs` exactly (an export's download link, say). */
+  signQueryUntil(subject: string, expiresAtMs: number): string;
   isValid(imageId: string, expires: string | null, signature: string | null, now?: number): boolean;
 }
 
@@ -18,6 +20,10 @@ export function createUrlSigner(secret: string): UrlSigner {
     signQuery(imageId, now = Date.now()) {
       const expires = String((Math.ceil(now / HOUR) + 1) * HOUR / 1000);
       return `exp=${expires}&sig=${mac(imageId, expires)}`;
+    },
+    signQueryUntil(subject, expiresAtMs) {
+      const expires = String(Math.floor(expiresAtMs / 1000));
+      return `exp=${expires}&sig=${mac(subject, expires)}`;
     },
     isValid(imageId, expires, signature, now = Date.now()) {
       if (!expires || !signature || !/^\d+$/.test(expires) || Number(expires) * 1000 < now) return false;

@@ -17,6 +17,7 @@ export type {
   QueueName,
   FeedbackEvent,
   JobPayloads,
+  LibraryJobPayload,
   NotificationKind,
   NotificationPayload,
 } from './job-queue';

@@ -8,6 +8,8 @@ export const QUEUES = {
   indexImages: 'index-images',
   /** Email (and in-app notices) to users: verification, password reset, failed uploads. */
   notifications: 'notifications',
+  /** Bulk imports (a zip in, images out) and exports (a zip of originals out), one job each. */
+  library: 'library-jobs',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -30,7 +32,11 @@ export interface JobPayloads {
   'tag-images': { imageId: string };
   'index-images': { imageId: string } | { feedback: FeedbackEvent; undo?: boolean };
   notifications: NotificationPayload;
+  'library-jobs': LibraryJobPayload;
 }
+
+/** An import or an export to run (or to go on with: an interrupted import queues itself again). */
+export type LibraryJobPayload = { kind: 'import'; importId: string } | { kind: 'export'; exportId: string };
 
 /**
  * A message to one user. `notificationId` is chosen when the job is written and keys the
@@ -41,7 +47,8 @@ export interface JobPayloads {
 export type NotificationPayload =
   | { kind: 'verify-email'; notificationId: string; userId: string; token: string; expiresAt: string }
   | { kind: 'password-reset'; notificationId: string; userId: string; token: string; expiresAt: string }
-  | { kind: 'upload-failed'; notificationId: string; userId: string; imageId: string; title: string; reason: string };
+  | { kind: 'upload-failed'; notificationId: string; userId: string; imageId: string; title: string; reason: string }
+  | { kind: 'export-ready'; notificationId: string; userId: string; exportId: string; images: number; bytes: number; expiresAt: string };
 
 export type NotificationKind = NotificationPayload['kind'];
 

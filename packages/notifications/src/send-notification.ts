@@ -16,7 +16,7 @@ export interface NotifierDeps {
 }
 
 /** Kinds that also appear under the bell in the app. */
-const IN_APP: ReadonlySet<NotificationKind> = new Set(['upload-failed']);
+const IN_APP: ReadonlySet<NotificationKind> = new Set(['upload-failed', 'export-ready']);
 
 /**
  * The `notifications` job. Idempotent: the sent-message ledger is keyed by the notification's

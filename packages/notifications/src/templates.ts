@@ -90,7 +90,23 @@ export function renderMessage(payload: NotificationPayload, recipient: Recipient
         after: ['You can delete it there and upload the file again.'],
       });
     }
+    case 'export-ready': {
+      const expires = new Date(payload.expiresAt);
+      return layout({
+        subject: 'Your Glimpse export is ready to download',
+        greeting,
+        before: [`The zip of your ${payload.images === 1 ? 'photo' : `${payload.images} photos`} (${formatSize(payload.bytes)}) is ready: the originals as you uploaded them, each with a .json file of its title, description, tags, visibility and dates.`],
+        action: { label: 'Download my export', url: appLink(options.publicUrl, '/me', { export: payload.exportId }) },
+        after: [`The download is kept until ${expires.toUTCString()}; after that it is deleted, and you can ask for a new one.`],
+      });
+    }
   }
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 
 /** The one line the bell shows for an in-app notification, and where it leads. */
@@ -98,6 +114,10 @@ export function describeInApp(kind: string, data: Record<string, unknown>): { me
   if (kind === 'upload-failed') {
     const title = typeof data.title === 'string' && data.title ? `"${data.title}"` : 'A photo';
     return { message: `${title} could not be processed: ${String(data.reason ?? 'unknown reason')}`, path: '/me' };
+  }
+  if (kind === 'export-ready') {
+    const images = Number(data.images ?? 0);
+    return { message: `Your export of ${images === 1 ? '1 photo' : `${images} photos`} is ready to download`, path: `/me?export=${String(data.exportId ?? '')}` };
   }
   return { message: kind, path: '/' };
 }

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ByteRange, ListedObject, ObjectInfo, ObjectStorage } from './object-storage';
 import { ObjectNotFoundError, assertValidBucket, assertValidKey, assertValidRange } from './object-storage';
 
@@ -113,6 +115,38 @@ export function createFilesystemStorage(root: string): ObjectStorage {
       await rename(data, dataPath);
       await syncDirectories([dirname(metaPath), dirname(dataPath)]);
       return { size: body.length, etag, contentType, lastModified: new Date() };
+    },
+    async putObjectStream(bucket, key, body, contentType) {
+      const [dataPath, metaPath] = [objectPath(bucket, key), sidecarPath(bucket, key)];
+      await mkdir(dirname(dataPath), { recursive: true, mode: PRIVATE_DIRECTORY });
+      const temporary = `${dataPath}.${randomUUID()}.partial`;
+      const hash = createHash('md5');
+      let size = 0;
+      try {
+        const measure = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        await pipeline(body, measure, createWriteStream(temporary, { mode: PRIVATE_FILE }));
+        const handle = await open(temporary, 'r+');
+        await handle.sync().finally(() => handle.close());
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      const etag = `"${hash.digest('hex')}"`;
+      try {
+        await rename(await writeTemporary(metaPath, JSON.stringify({ etag, contentType } satisfies Sidecar)), metaPath);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      await rename(temporary, dataPath);
+      await syncDirectories([dirname(metaPath), dirname(dataPath)]);
+      return { size, etag, contentType, lastModified: new Date() };
     },
     async getObject(bucket, key) {
       try {

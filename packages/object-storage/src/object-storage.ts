@@ -26,6 +26,12 @@ export interface ObjectStorage {
   /** Creates the bucket when it does not exist yet. */
   ensureBucket(bucket: string): Promise<void>;
   putObject(bucket: string, key: string, body: Buffer, contentType: string): Promise<ObjectInfo>;
+  /**
+   * Writes an object of unknown length from a stream, never holding it whole in memory (an
+   * import's zip, an export). All or nothing: a stream that fails leaves no object under `key`
+   * (and an older one there untouched).
+   */
+  putObjectStream(bucket: string, key: string, body: Readable, contentType: string): Promise<ObjectInfo>;
   /** The whole object; throws ObjectNotFoundError when absent. */
   getObject(bucket: string, key: string): Promise<Buffer>;
   /** A stream of the object or of one byte range of it; throws ObjectNotFoundError when absent. */

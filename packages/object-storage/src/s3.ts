@@ -18,6 +18,8 @@ export interface S3StorageOptions {
   timeoutMs?: number;
 }
 
+const STREAM_PART_BYTES = 16 * 1024 * 1024;
+
 /** Network failures: the storage could not be reached or stopped answering. */
 const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
 /** S3 answers meaning "no such object" (HEAD answers carry no body, hence NotFound). */
@@ -73,7 +75,7 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
   const secure = url.protocol === 'https:';
   const where = `${url.protocol}//${url.host}`;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const client = new Client({
+  const clientOptions: ClientOptions = {
     endPoint: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : secure ? 443 : 80,
     useSSL: secure,
@@ -86,7 +88,14 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     // Retrying is the callers' business (workers retry jobs with backoff); the client's own
     // retry would also write unstructured lines to the console.
     retryOptions: { disableRetry: true },
-  });
+  };
+  const client = new Client(clientOptions);
+  /**
+   * For streams of unknown length: without a part size the client sizes parts for a 5 TiB
+   * object (about 550 MB each, buffered in memory). 16 MB parts hold at most 16 MB at a time
+   * and reach 160 GB in S3's 10,000 parts.
+   */
+  const streamClient = new Client({ ...clientOptions, partSize: STREAM_PART_BYTES });
   /** Buckets this process has ensured: ping checks one of them, which needs no account-wide permission. */
   const knownBuckets = new Set<string>();
 
@@ -147,6 +156,20 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
       assertValidKey(key);
       const { etag } = await reach(() => client.putObject(bucket, key, body, body.length, { 'Content-Type': contentType }));
       return { size: body.length, etag: quoteEtag(etag), contentType, lastModified: new Date() };
+    },
+    async putObjectStream(bucket, key, body, contentType) {
+      assertValidBucket(bucket);
+      assertValidKey(key);
+      let size = 0;
+      body.on('data', (chunk: Buffer) => (size += chunk.length));
+      // Not retried (a stream cannot be read twice); the client sends it in parts, and S3
+      // shows the object only once the last part is committed, so a failure leaves none.
+      try {
+        const { etag } = await streamClient.putObject(bucket, key, body, undefined, { 'Content-Type': contentType });
+        return { size, etag: quoteEtag(etag), contentType, lastModified: new Date() };
+      } catch (error) {
+        throw translate(error);
+      }
     },
     async getObject(bucket, key) {
       const stream = await open(bucket, key);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ObjectNotFoundError, type ObjectStorage } from '@glimpse/object-storage';
 
@@ -176,6 +176,26 @@ export function describeObjectStorageContract(name: string, open: () => Promise<
       const everything = [];
       for await (const object of storage.listObjects(bucket)) everything.push(object.key);
       expect(everything.filter((key) => key.includes(marker))).toEqual([]);
+    });
+
+    it('writes an object from a stream of unknown length, byte for byte, and a failing stream leaves no object', async () => {
+      const chunks = Array.from({ length: 12 }, () => randomBytes(512 * 1024 + 3));
+      const whole = Buffer.concat(chunks);
+      const key = fresh('streamed.zip');
+      const put = await storage.putObjectStream(bucket, key, Readable.from(chunks), 'application/zip');
+      expect(put.size).toBe(whole.length);
+      expect(put.etag).toMatch(/^"[^"]+"$/);
+      expect(await storage.statObject(bucket, key)).toMatchObject({ size: whole.length, contentType: 'application/zip', etag: put.etag });
+      expect(md5(await read(await storage.openObject(bucket, key)))).toBe(md5(whole));
+
+      const broken = fresh('broken.zip');
+      async function* failsMidway() {
+        yield randomBytes(256 * 1024);
+        throw new Error('the source went away');
+      }
+      await expect(storage.putObjectStream(bucket, broken, Readable.from(failsMidway()), 'application/zip')).rejects.toThrow(/went away/);
+      expect(await storage.statObject(bucket, broken)).toBeUndefined();
+      expect((await list(broken)).map((object) => object.key)).toEqual([]);
     });
 
     it('rejects bucket names S3 would refuse, on every implementation', async () => {

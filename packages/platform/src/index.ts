@@ -15,6 +15,8 @@ export {
   searchService,
   startImageProcessor,
   startIndexer,
+  startLibraryJobs,
+  libraryJobDeps,
   startMaintenance,
   startNotifier,
   startTagger,

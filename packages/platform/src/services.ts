@@ -11,7 +11,7 @@ import { QUEUES, jobRetryBackoff, type Consumer } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import { startOutboxRelay, type OutboxRelay } from '@glimpse/outbox';
 import { createStaticImageRoutes } from '@glimpse/static-images';
-import { createUploadRoutes } from '@glimpse/upload';
+import { createLibraryJobHandler, createUploadRoutes, sweepExpiredExports, type LibraryJobDeps } from '@glimpse/upload';
 import { openMailTransport } from '@glimpse/mail';
 import { createNotificationHandler, createNotificationRoutes } from '@glimpse/notifications';
 import type { Infrastructure } from './infrastructure';
@@ -124,7 +124,8 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     buckets,
     catalogue,
     wakeRelay: relay.wake,
-    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
+    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES, importMaxBytes: config.IMPORT_MAX_BYTES },
+    urlSigner: infra.urlSigner,
     uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
     uploadBurst: createTokenBucket({ burst: config.UPLOAD_BURST, perMinute: config.UPLOADS_PER_MINUTE }),
   };
@@ -207,15 +208,64 @@ export function staticImageRoutes(infra: Infrastructure, verifier: TokenVerifier
   return createStaticImageRoutes({ db: infra.db, storage: infra.storage, processedBucket: infra.buckets.processed, signer: infra.urlSigner, verifier: activeAccountsOnly(infra, verifier), logger });
 }
 
+/**
+ * The image processor, and beside it in the same process the library jobs (imports and
+ * exports), which feed it: no worker of their own to deploy.
+ */
 export function startImageProcessor(infra: Infrastructure, logger: Logger, retryDelayMs = jobRetryBackoff(), wakeRelay?: () => void): Consumer {
   const { db, storage, buckets, queue, config } = infra;
   const handler = createProcessImageHandler({ db, storage, buckets, logger: logger.child({ worker: 'image-processor' }), maxPixels: config.UPLOAD_MAX_PIXELS, tagging: config.TAGGER_ENABLED, wakeRelay });
-  return queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
+  const processor = queue.consume(QUEUES.processImages, handler, { concurrency: config.WORKER_CONCURRENCY, maxAttempts: config.JOB_MAX_ATTEMPTS, retryDelayMs });
+  const library = startLibraryJobs(infra, logger, retryDelayMs, wakeRelay);
+  return {
+    async stop() {
+      await library.stop();
+      await processor.stop();
+    },
+  };
+}
+
+/** What an import or export job needs, from the configuration (the CLI's `import` runs one with it too). */
+export function libraryJobDeps(infra: Infrastructure, logger: Logger, wakeRelay?: () => void): LibraryJobDeps {
+  const { db, storage, buckets, config } = infra;
+  return {
+    db,
+    storage,
+    buckets,
+    logger: logger.child({ worker: 'library' }),
+    limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
+    exportTtlMs: config.EXPORT_TTL_HOURS * 3_600_000,
+    wakeRelay,
+  };
+}
+
+/**
+ * Imports and exports (`library-jobs`), one at a time. On stop, a running import lets go
+ * after its current entry and queues its own continuation, so shutdown never waits for a
+ * whole library; a killed worker's import is redelivered and resumes from its pending entries.
+ */
+export function startLibraryJobs(
+  infra: Infrastructure,
+  logger: Logger,
+  retryDelayMs = jobRetryBackoff(),
+  wakeRelay?: () => void,
+): Consumer {
+  const stopping = new AbortController();
+  const handler = createLibraryJobHandler({ ...libraryJobDeps(infra, logger, wakeRelay), stopping: stopping.signal });
+  const consumer = infra.queue.consume(QUEUES.library, handler, { concurrency: 1, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
+  return {
+    async stop() {
+      stopping.abort();
+      await consumer.stop();
+      wakeRelay?.();
+    },
+  };
 }
 
 /**
  * Periodic upkeep that runs wherever images are processed: re-enqueue images stuck past
- * RECONCILE_AFTER_SECONDS every minute, sweep orphans every hour. Returns a stop function.
+ * RECONCILE_AFTER_SECONDS every minute, sweep orphans every hour, delete expired exports
+ * every 10 minutes. Returns a stop function.
  */
 export function startMaintenance(infra: Infrastructure, logger: Logger): () => void {
   const reconcile = setInterval(() => {
@@ -224,10 +274,15 @@ export function startMaintenance(infra: Infrastructure, logger: Logger): () => v
   const sweep = setInterval(() => {
     sweepOrphans({ ...infra, logger }).catch((error: unknown) => logger.warn({ err: error }, 'sweep pass failed'));
   }, 3_600_000);
+  const expiredExports = setInterval(() => {
+    sweepExpiredExports({ ...infra, logger }).catch((error: unknown) => logger.warn({ err: error }, 'export sweep failed'));
+  }, 600_000);
   reconcile.unref();
   sweep.unref();
+  expiredExports.unref();
   return () => {
     clearInterval(reconcile);
     clearInterval(sweep);
+    clearInterval(expiredExports);
   };
 }

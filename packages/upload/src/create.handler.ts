@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { GlimpseError } from '@glimpse/errors';
-import { inspectUpload } from '@glimpse/image-processing';
-import { imageWrites, parseUserTags } from '@glimpse/images';
-import { QUEUES } from '@glimpse/job-queue';
-import { enqueueJob } from '@glimpse/outbox';
+import { imageReads, parseUserTags } from '@glimpse/images';
 import type { ProtectedContext } from '@glimpse/http-service';
+import { acceptImage } from './accept-image';
 import { createFieldsSchema } from './create.schema';
 import { assertFitsQuota } from './quota';
 import type { UploadContext } from './trpc';
@@ -13,8 +10,9 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * Accepts one upload. Everything that can refuse it (size, type sniffed from the bytes,
- * pixel count) runs before anything is stored. Then the original is written (blob before
- * row), and the image row and its processing job commit in one transaction (outbox).
+ * pixel count) runs before anything is stored; an exact copy of one of the owner's own
+ * images is answered with that image (`duplicateOf`) unless `keepDuplicates` is set. Then
+ * the original is written (blob before row), and the row and its job commit together.
  */
 export async function createUpload(ctx: UploadContext & ProtectedContext, form: FormData) {
   ctx.uploadBurst?.take(ctx.viewer.id, 'uploads', 'your account');
@@ -40,53 +38,26 @@ export async function createUpload(ctx: UploadContext & ProtectedContext, form: 
   }
   const tags = parseUserTags(fields.data.tags);
   const bytes = Buffer.from(await file.arrayBuffer());
-  const inspected = await inspectUpload(bytes, { maxPixels: ctx.limits.maxPixels });
-
-  const imageId = randomUUID();
-  const originalKey = `originals/${imageId}`;
-  try {
-    await ctx.storage.putObject(ctx.buckets.unprocessed, originalKey, bytes, inspected.mimeType);
-  } catch (error) {
-    ctx.logger.error({ err: error, imageId }, 'upload: storing the original failed');
-    throw new GlimpseError('STORAGE_UNAVAILABLE', 'Image storage is unavailable right now; nothing was saved. Try again shortly.', undefined, { cause: error });
+  const title = fields.data.title ?? (file instanceof File ? titleFromFileName(file.name) : '');
+  const outcome = await acceptImage(
+    ctx,
+    { ownerId: ctx.viewer.id, bytes, title, description: fields.data.description ?? '', visibility: fields.data.visibility, tags },
+    { keepDuplicates: fields.data.keepDuplicates },
+  );
+  if (outcome.kind === 'duplicate') {
+    // Nothing new is stored: the answer is the image the owner already has.
+    const existing = (await imageReads.statusesOf(ctx.db, [outcome.duplicateOf])).get(outcome.duplicateOf);
+    ctx.logger.info({ imageId: outcome.duplicateOf }, 'upload: an exact duplicate of one of the owner\'s images; not stored again');
+    return { imageId: outcome.duplicateOf, status: existing?.status ?? ('pending' as const), duplicateOf: outcome.duplicateOf };
   }
-
-  const title = fields.data.title ?? (file instanceof File ? file.name.replace(/\.[^.]+$/, '').slice(0, 200) : '');
-  try {
-    await oneAtATime(ctx.viewer.id, () => ctx.db.transaction(async (tx) => {
-      // Again inside the transaction: two uploads at once must not both fit the last gigabyte.
-      await assertFitsQuota(ctx, tx, ctx.viewer.id, bytes.length);
-      await imageWrites.insertPending(tx, {
-        id: imageId, ownerId: ctx.viewer.id, title, description: fields.data.description ?? '', visibility: fields.data.visibility,
-        originalKey, originalMime: inspected.mimeType, originalBytes: bytes.length, width: inspected.width, height: inspected.height, tags,
-      });
-      await imageWrites.recordEvent(tx, imageId, 'uploaded', `${inspected.format} ${inspected.width}x${inspected.height}, ${bytes.length} bytes`);
-      await enqueueJob(tx, QUEUES.processImages, { imageId });
-    }, { maxAttempts: 20 }));
-  } catch (error) {
-    // The row never committed: remove the original now (the sweeper would otherwise).
-    await ctx.storage.deleteObject(ctx.buckets.unprocessed, originalKey).catch(() => undefined);
-    throw error;
-  }
+  if (outcome.kind !== 'accepted') throw new Error('upload: an upload has no claim to lose');
   ctx.wakeRelay();
-  ctx.logger.info({ imageId, format: inspected.format, bytes: bytes.length }, 'upload accepted');
-  return { imageId, status: 'pending' as const };
+  ctx.logger.info({ imageId: outcome.imageId, format: outcome.inspected.format, bytes: bytes.length }, 'upload accepted');
+  return { imageId: outcome.imageId, status: 'pending' as const };
 }
 
-/**
- * One user's uploads commit one at a time in this process. Each reads the user's stored
- * bytes (the quota) and adds a row, so several at once (a folder, 8 in flight) are write
- * skew to SERIALIZABLE and would mostly abort and retry; queued here, only the short
- * transaction waits, not the upload or the storage write. Across replicas the retries remain.
- */
-const commits = new Map<string, Promise<unknown>>();
-function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = commits.get(key) ?? Promise.resolve();
-  const run = previous.then(work, work);
-  const settled = run.catch(() => undefined);
-  commits.set(key, settled);
-  void settled.then(() => {
-    if (commits.get(key) === settled) commits.delete(key);
-  });
-  return run;
+/** A title from a file name: without its folders and its extension. */
+export function titleFromFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  return base.replace(/\.[^.]+$/, '').trim().slice(0, 200);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { description, tagsText, title, visibility } from './fields.schema';
+import { description, keepDuplicatesField, tagsText, title, visibility } from './fields.schema';
 
 /** The text fields of the multipart upload form (the file is checked separately). */
 export const createFieldsSchema = z.object({
@@ -7,4 +7,6 @@ export const createFieldsSchema = z.object({
   description: description.optional(),
   visibility: visibility.default('public'),
   tags: tagsText.optional(),
+  /** Store an exact copy of one of your own images anyway ("true"); otherwise it is reported as `duplicateOf`. */
+  keepDuplicates: keepDuplicatesField,
 });

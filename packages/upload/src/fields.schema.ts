@@ -12,3 +12,8 @@ export const tagsTextOrList = z.union([tagsText, z.array(z.string().max(100, 'ex
   error: `expected at most ${MAX_TAGS} tags, as one comma-separated string or a list of strings`,
 });
 export const imageId = z.uuid('expected an image id');
+/** A form's yes/no for keeping exact duplicates: "true"/"false" (also 1/0, on), absent meaning no. */
+export const keepDuplicatesField = z
+  .enum(['true', 'false', '1', '0', 'on'], { message: 'expected true or false' })
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'on');

@@ -4,9 +4,17 @@ import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { uploadRouter, type UploadRouter } from './router';
 import { createContextInner, type UploadDeps } from './trpc';
+import { createExportDownload, EXPORT_DOWNLOAD_PATH } from './library/download-export';
+import { createImportReceiver } from './library/receive-import';
 
 export { uploadRouter, type UploadRouter } from './router';
 export { createContextInner, type UploadContext, type UploadDeps } from './trpc';
+export { acceptImage, contentHashOf, type AcceptDeps, type AcceptOutcome } from './accept-image';
+export { createLibraryJobHandler, type LibraryJobDeps } from './library/library-job';
+export { createLocalImport, runImport, type ImportJobDeps, type LocalFile } from './library/import-job';
+export { runExport, sweepExpiredExports, exportFileName, type ExportJobDeps } from './library/export-job';
+export { imports as importsStore, exportsStore } from './library/store';
+export { DEFAULT_ZIP_CAPS } from './library/zip-entries';
 export type UploadInputs = inferRouterInputs<UploadRouter>;
 export type UploadOutputs = inferRouterOutputs<UploadRouter>;
 
@@ -25,10 +33,16 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
     logger,
   }) as [Route];
   const limitMb = (deps.limits.maxBytes / 1024 / 1024).toFixed(1);
+  const receiveImport = createImportReceiver(deps, verifier, logger);
+  const downloadExport = createExportDownload(deps, logger);
   return [
     {
       prefix: UPLOAD_PREFIX,
       handler: (req, res) => {
+        const path = req.url?.split('?')[0];
+        // Streamed, not parsed by tRPC: an import's zip may be gigabytes.
+        if (path === `${UPLOAD_PREFIX}/imports.create`) return receiveImport(req, res);
+        if (path?.startsWith(EXPORT_DOWNLOAD_PATH)) return downloadExport(req, res);
         // Refuse an oversized upload from its declared length, before reading a byte of it.
         const declared = Number(req.headers['content-length'] ?? 0);
         if (req.url?.split('?')[0] === `${UPLOAD_PREFIX}/create` && declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {

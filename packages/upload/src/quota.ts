@@ -15,7 +15,7 @@ export const formatBytes = (bytes: number) => {
 };
 
 /** Refuses a file that would take the user past their storage quota. */
-export async function assertFitsQuota(ctx: UploadContext, db: Queryable, userId: string, bytes: number) {
+export async function assertFitsQuota(ctx: { limits: { quotaBytes: number } }, db: Queryable, userId: string, bytes: number) {
   const used = await imageReads.storedBytes(db, userId);
   if (used + bytes > ctx.limits.quotaBytes) {
     throw new GlimpseError(

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { createUpload } from './create.handler';
 import { imageInput, mineInput, updateInput } from './manage.schema';
 import { mine, remove, status, update } from './manage.handler';
+import { createExport, exportStatus, importStatus, recentExports, recentImports } from './library/library.handler';
+import { exportCreateInput, exportInput, importInput, recentInput } from './library/library.schema';
 import { quotaOf } from './quota';
 import { protectedProcedure, router } from './trpc';
 
@@ -16,6 +18,17 @@ export const uploadRouter = router({
   /** Storage used of the quota and uploads used of this hour's allowance ("3.2 GB of 10 GB used"). */
   quota: protectedProcedure.query(({ ctx }) => quotaOf(ctx, ctx.viewer.id)),
   mine: protectedProcedure.input(mineInput).query(({ ctx, input }) => mine(ctx, input)),
+  /** Bulk imports. `imports.create` (multipart: one zip or several `file` fields) is streamed by its own route; see createImportReceiver. */
+  imports: router({
+    status: protectedProcedure.input(importInput).query(({ ctx, input }) => importStatus(ctx, input)),
+    list: protectedProcedure.input(recentInput).query(({ ctx, input }) => recentImports(ctx, input)),
+  }),
+  /** A zip of the owner's originals with a JSON sidecar each, made by a job; `status` gives a signed link when ready. */
+  exports: router({
+    create: protectedProcedure.input(exportCreateInput).mutation(({ ctx, input }) => createExport(ctx, input)),
+    status: protectedProcedure.input(exportInput).query(({ ctx, input }) => exportStatus(ctx, input)),
+    list: protectedProcedure.input(recentInput).query(({ ctx, input }) => recentExports(ctx, input)),
+  }),
 });
 
 export type UploadRouter = typeof uploadRouter;

@@ -1,5 +1,5 @@
 import type { Database } from '@glimpse/database';
-import type { ImageCatalogue } from '@glimpse/images';
+import type { ImageCatalogue, UrlSigner } from '@glimpse/images';
 import { createServiceTRPC, type RateLimiter, type RequestContext, type TokenBucket } from '@glimpse/http-service';
 import type { ObjectStorage } from '@glimpse/object-storage';
 
@@ -11,7 +11,9 @@ export interface UploadDeps {
   /** Nudges the outbox relay after a commit that queued work. */
   wakeRelay: () => void;
   /** Per file (`maxBytes`, `maxPixels`) and per user (`quotaBytes` of originals kept). */
-  limits: { maxBytes: number; maxPixels: number; quotaBytes: number };
+  limits: { maxBytes: number; maxPixels: number; quotaBytes: number; importMaxBytes?: number };
+  /** Signs export download links. */
+  urlSigner: UrlSigner;
   /** Uploads per user and window. */
   uploadLimiter: RateLimiter;
   /** Uploads per user at once and per minute after that (the ingress counts the same way). */

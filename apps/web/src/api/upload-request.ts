@@ -14,7 +14,7 @@ export interface UploadFields {
 }
 
 interface TrpcEnvelope {
-  result?: { data?: CreatedUpload };
+  result?: { data?: unknown };
   error?: { message?: string; data?: { code?: string; httpStatus?: number; field?: string; retryAfter?: number } };
 }
 
@@ -53,7 +53,7 @@ function postForm(file: File, fields: UploadFields, accessToken: string | null, 
     };
     request.onload = () => {
       const body = request.response as TrpcEnvelope | null;
-      const created = body?.result?.data;
+      const created = body?.result?.data as CreatedUpload | undefined;
       if (request.status >= 200 && request.status < 300 && created) {
         onProgress(1);
         return resolve(created);
@@ -67,7 +67,7 @@ function postForm(file: File, fields: UploadFields, accessToken: string | null, 
   });
 }
 
-function envelopeError(body: TrpcEnvelope | null, status: number, retryAfter: string | null): ApiError {
+export function envelopeError(body: TrpcEnvelope | null, status: number, retryAfter: string | null): ApiError {
   if (status === 429) {
     // Whoever said it (the service, or the ingress in front of it), the file waits and goes again.
     const seconds = Number(retryAfter ?? body?.error?.data?.retryAfter);

@@ -4,27 +4,33 @@ import { trpc } from '../api/queries';
 import { InfiniteScroll } from '../components/InfiniteScroll';
 import { Notice } from '../components/Notice';
 import { nextCursor, useListView } from '../feed/list-view';
+import { ExportPanel } from '../library/ExportPanel';
 import { MyUploadRow } from '../my-uploads/MyUploadRow';
 import { RequireSignIn } from './RequireSignIn';
 
-export function MyUploadsPage() {
+/** `/me`, and `/me?export=…` from the "export ready" email. */
+export function MyUploadsPage({ exportId }: { exportId?: string }) {
   return (
     <RequireSignIn>
-      <MyUploads />
+      <MyUploads exportId={exportId} />
     </RequireSignIn>
   );
 }
 
-function MyUploads() {
+function MyUploads({ exportId }: { exportId?: string }) {
   const list = useListView(useInfiniteQuery(trpc.upload.mine.infiniteQueryOptions({}, { getNextPageParam: nextCursor })), (page) => page.items);
   return (
     <section className="page page-narrow">
       <div className="page-heading">
         <h1>My uploads</h1>
-        <Link to="/upload" className="button">
-          Upload photos
-        </Link>
+        <span className="form-actions">
+          <Link to="/import">Import a library</Link>
+          <Link to="/upload" className="button">
+            Upload photos
+          </Link>
+        </span>
       </div>
+      <ExportPanel exportId={exportId} />
       {list.items.length > 0 && (
         <ul className="mine-list" aria-label="My uploads">
           {list.items.map((item) => (

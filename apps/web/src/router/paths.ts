@@ -29,3 +29,11 @@ export const readFeedSearch = (raw: Record<string, unknown>): { sort?: FeedSort 
 
 /** What the account link pages read from their URL: `/verify-email?token=…`, `/reset-password?token=…`. */
 export const readTokenSearch = (raw: Record<string, unknown>): { token?: string } => ({ token: typeof raw.token === 'string' ? raw.token : undefined });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The import page's URL: `/import?id=…` keeps an import's progress across reloads. */
+export const readImportSearch = (raw: Record<string, unknown>): { id?: string } => ({ id: typeof raw.id === 'string' && UUID.test(raw.id) ? raw.id : undefined });
+
+/** My uploads' URL: `/me?export=…` (the "export ready" email) shows that export. */
+export const readExportSearch = (raw: Record<string, unknown>): { export?: string } => ({ export: typeof raw.export === 'string' && UUID.test(raw.export) ? raw.export : undefined });

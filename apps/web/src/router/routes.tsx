@@ -4,6 +4,7 @@ import { AdminPage } from '../pages/AdminPage';
 import { FeedPage } from '../pages/FeedPage';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { ImagePage } from '../pages/ImagePage';
+import { ImportPage } from '../pages/ImportPage';
 import { MyUploadsPage } from '../pages/MyUploadsPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { ResetPasswordPage } from '../pages/ResetPasswordPage';
@@ -14,7 +15,7 @@ import { UploadPage } from '../pages/UploadPage';
 import { UserPage } from '../pages/UserPage';
 import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { readSearchParams } from '../search/search-params';
-import { readFeedSearch, readSignInSearch, readTokenSearch } from './paths';
+import { readExportSearch, readFeedSearch, readImportSearch, readSignInSearch, readTokenSearch } from './paths';
 import { parseSearch, stringifySearch } from './search-string';
 import { useSignInWhenSessionEnds } from './session-routes';
 
@@ -111,7 +112,22 @@ const adminRoute = createRoute({ getParentRoute: () => rootRoute, path: '/admin'
 
 const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
 
-const myUploadsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/me', component: MyUploadsPage });
+const myUploadsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/me',
+  validateSearch: readExportSearch,
+  component: function MyUploadsRoute() {
+    return <MyUploadsPage exportId={myUploadsRoute.useSearch().export} />;
+  },
+});
+const importRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/import',
+  validateSearch: readImportSearch,
+  component: function ImportRoute() {
+    return <ImportPage importId={importRoute.useSearch().id} />;
+  },
+});
 const uploadRoute = createRoute({ getParentRoute: () => rootRoute, path: '/upload', component: UploadPage });
 
 const routeTree = rootRoute.addChildren([
@@ -121,6 +137,7 @@ const routeTree = rootRoute.addChildren([
   searchRoute,
   myUploadsRoute,
   uploadRoute,
+  importRoute,
   signInRoute,
   signUpRoute,
   verifyEmailRoute,

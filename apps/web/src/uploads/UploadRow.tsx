@@ -53,12 +53,12 @@ export function UploadRow({ item }: { item: UploadItem }) {
           <progress max={100} value={percent} aria-label={`Upload progress of ${item.file.name}`} />
           <span className="upload-percent">{percent}%</span>
         </div>
-        {item.message && item.phase === 'waiting' && (
+        {item.message && (item.phase === 'waiting' || item.phase === 'processing' || item.phase === 'ready') && (
           <p className="upload-note" role="status">
             {item.message}
           </p>
         )}
-        {item.message && item.phase !== 'waiting' && (
+        {item.message && item.phase !== 'waiting' && item.phase !== 'processing' && item.phase !== 'ready' && (
           <p className="field-error" role="alert">
             {item.message}
           </p>

@@ -128,7 +128,9 @@ class UploadQueue {
       const created = await sendUpload(item.file, { ...fields, title: item.title }, (progress) => this.get(item.key) && this.patch(item.key, { progress }), controller.signal);
       if (controller.signal.aborted) return;
       this.waitedMs.delete(item.key);
-      this.patch(item.key, { phase: 'processing', progress: 1, imageId: created.imageId, serverStatus: created.status, message: undefined });
+      // An exact copy of a photo already in the library is not stored again: the row follows the one there.
+      const message = 'duplicateOf' in created && created.duplicateOf ? 'Already in your library (an exact copy); not uploaded again.' : undefined;
+      this.patch(item.key, { phase: 'processing', progress: 1, imageId: created.imageId, serverStatus: created.status, message });
       this.followStatus(item.key, created.imageId, controller.signal);
     } catch (error) {
       this.aborts.delete(item.key);
