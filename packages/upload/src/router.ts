@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createUpload } from './create.handler';
-import { imageInput, mineInput, updateInput } from './manage.schema';
+import { duplicates } from './duplicates.handler';
+import { duplicatesInput, imageInput, mineInput, updateInput } from './manage.schema';
 import { mine, remove, status, update } from './manage.handler';
 import { quotaOf } from './quota';
 import { protectedProcedure, router } from './trpc';
@@ -16,6 +17,8 @@ export const uploadRouter = router({
   /** Storage used of the quota and uploads used of this hour's allowance ("3.2 GB of 10 GB used"). */
   quota: protectedProcedure.query(({ ctx }) => quotaOf(ctx, ctx.viewer.id)),
   mine: protectedProcedure.input(mineInput).query(({ ctx, input }) => mine(ctx, input)),
+  /** Groups of the owner's images that look alike (resized or recompressed copies): keep one, delete the others. */
+  duplicates: protectedProcedure.input(duplicatesInput).query(({ ctx, input }) => duplicates(ctx, input)),
 });
 
 export type UploadRouter = typeof uploadRouter;
