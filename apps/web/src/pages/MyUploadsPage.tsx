@@ -21,9 +21,14 @@ function MyUploads() {
     <section className="page page-narrow">
       <div className="page-heading">
         <h1>My uploads</h1>
-        <Link to="/upload" className="button">
-          Upload photos
-        </Link>
+        <div className="mine-actions">
+          <Link to="/duplicates" className="button-quiet">
+            Possible duplicates
+          </Link>
+          <Link to="/upload" className="button">
+            Upload photos
+          </Link>
+        </div>
       </div>
       {list.items.length > 0 && (
         <ul className="mine-list" aria-label="My uploads">
