@@ -58,16 +58,16 @@ export async function nearDuplicateGroups(tx: Queryable, ownerId: string, maxBit
   const root = (x: number): number => (parent[x] === x ? x : (parent[x] = root(parent[x]!)));
   const maxDistanceOf = new Map<number, number>();
   for (let a = 0; a < hashes.length; a++) {
-    const seen = new Set<number>();
+    // A pair found through several quarters is compared again: cheaper than remembering it.
     for (let n = 0; n < 4; n++) {
       const value = quarters[a]![n]!;
       for (let flip = -1; flip < 16; flip++) {
         for (const b of buckets[n]!.get(flip < 0 ? value : value ^ (1 << flip)) ?? []) {
-          if (b <= a || seen.has(b)) continue;
-          seen.add(b);
+          if (b <= a) continue;
           const bits = distance(quarters[a]!, quarters[b]!);
           if (bits > maxBits) continue;
-          const [ra, rb] = [root(a), root(b)];
+          const ra = root(a);
+          const rb = root(b);
           const joined = Math.max(bits, maxDistanceOf.get(ra) ?? 0, maxDistanceOf.get(rb) ?? 0);
           parent[rb] = ra;
           maxDistanceOf.set(ra, joined);
