@@ -1,18 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@glimpse/config';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../gateway/src/gateway';
-import { apiClient, drawPhoto, eventually } from './fixtures';
+import { apiClient, eventually } from './fixtures';
 
 // An album made in the browser and opened by its link by someone signed out: the real
 // gateway (embedded adapters) serving the built SPA, driven through Debian's Chromium.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
+const PHOTOS = fileURLToPath(new URL('../../../packages/image-tagging/test/fixtures/photos', import.meta.url));
 const distIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 if (!existsSync(distIndex)) throw new Error('apps/web/dist is missing: run `npm run build:web` before the web e2e test.');
 
@@ -26,8 +28,12 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'] });
   const ada = apiClient(gateway.url);
   await ada.signUp('ada', PASSWORD);
-  for (const [index, title] of ['Harbour at dawn', 'Lighthouse', 'Left out'].entries()) await ada.upload(await drawPhoto(index, 'jpeg'), `${index}.jpg`, title);
-  await eventually(async () => (await ada.latest(10)).items.length === 3, 'the three photos to be processed');
+  // Real photos (drawn ones share one layout, and a perceptual hash sees layout, not colour).
+  const photos = ['opencv-fruits.jpg', 'opencv-baboon.jpg', 'opencv-home.jpg'].map((name) => readFileSync(join(PHOTOS, name)));
+  for (const [index, title] of ['Harbour at dawn', 'Lighthouse', 'Left out'].entries()) await ada.upload(photos[index]!, `${index}.jpg`, title);
+  // A smaller, recompressed copy of the first: a possible duplicate.
+  await ada.upload(await sharp(photos[0]).resize({ width: 256 }).jpeg({ quality: 40 }).toBuffer(), 'copy.jpg', 'Harbour copy');
+  await eventually(async () => (await ada.latest(10)).items.length === 4, 'the four photos to be processed');
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -82,5 +88,25 @@ describe('albums in the browser', () => {
     await visitor.goto(`${gateway.url}/u/ada`);
     await visitor.getByRole('link', { name: /Coast walk/ }).waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('lists the recompressed copy as a possible duplicate; keeping the original deletes the copy', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${gateway.url}/signin`);
+    await page.getByLabel('Email or username').fill('ada');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'My uploads' }).click();
+    await page.getByRole('link', { name: 'Possible duplicates' }).click();
+    const group = page.getByRole('listitem', { name: 'Group of 2 photos' });
+    await group.waitFor();
+    await imageLoaded(page, 'Harbour copy');
+    expect(await page.getByRole('img', { name: 'Lighthouse', exact: true }).count()).toBe(0);
+    await group.getByRole('button', { name: 'Keep Harbour at dawn, delete the others' }).click();
+    await page.getByText('No possible duplicates among your photos.').waitFor();
+    await page.goto(`${gateway.url}/me`);
+    await page.getByRole('link', { name: 'Harbour at dawn' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Harbour copy' }).count()).toBe(0);
   });
 });
