@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processImage } from '@glimpse/image-processing';
+import { hammingDistance } from '@glimpse/images';
 import { scene, solid, until } from '@glimpse/test-fixtures';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,7 +198,7 @@ describe('possible duplicates', () => {
     await glimpse.settle(bob, await glimpse.uploadOk(bob, fruits, { title: 'bob fruits' }));
 
     const { groups, threshold, nextCursor } = await carol.upload.duplicates.query({});
-    expect(threshold).toBe(6);
+    expect(threshold).toBe(7);
     expect(nextCursor).toBeNull();
     const asSets = groups.map((group) => new Set(idsOf(group.images)));
     expect(asSets).toHaveLength(2);
@@ -216,5 +218,24 @@ describe('possible duplicates', () => {
     expect(after.groups.map((group) => new Set(idsOf(group.images)))).toEqual([new Set([uploads.baboon, uploads.baboonRecompressed])]);
     expect((await bob.upload.duplicates.query({})).groups).toEqual([]);
     expect(await failure(glimpse.anonymous().upload.duplicates.query({}))).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('does not take the same layout in other colours for a copy', async () => {
+    const dave = await glimpse.signUp('dave');
+    // The web tests' kind of drawing: a gradient, a sun and a hill, in two palettes.
+    const drawing = (hue: number) =>
+      sharp(
+        Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480">
+          <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},75%,62%)"/><stop offset="1" stop-color="hsl(${(hue + 70) % 360},70%,32%)"/></linearGradient></defs>
+          <rect width="100%" height="100%" fill="url(#g)"/><circle cx="448" cy="168" r="77" fill="hsl(${(hue + 180) % 360},90%,85%)" opacity="0.85"/>
+          <path d="M0 374 Q 192 264 384 360 T 640 336 V 480 H 0 Z" fill="hsl(${hue},40%,18%)" opacity="0.7"/></svg>`),
+      )
+        .jpeg()
+        .toBuffer();
+    const [warm, cold] = await Promise.all([drawing(47), drawing(188)]);
+    const hashes = await Promise.all([warm, cold].map(async (bytes) => (await processImage(bytes, { maxPixels: 1e8 })).perceptualHash));
+    expect(hammingDistance(hashes[0]!, hashes[1]!)).toBeLessThanOrEqual(7); // alike to the hash alone
+    for (const bytes of [warm, cold]) await glimpse.settle(dave, await glimpse.uploadOk(dave, bytes));
+    expect((await dave.upload.duplicates.query({})).groups).toEqual([]);
   });
 });
