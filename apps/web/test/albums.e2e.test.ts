@@ -28,7 +28,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'] });
   const ada = apiClient(gateway.url);
   await ada.signUp('ada', PASSWORD);
-  // Real photos (drawn ones share one layout, and a perceptual hash sees layout, not colour).
+  // Real photos: the drawn ones of the other web tests all share one layout.
   const photos = ['opencv-fruits.jpg', 'opencv-baboon.jpg', 'opencv-home.jpg'].map((name) => readFileSync(join(PHOTOS, name)));
   for (const [index, title] of ['Harbour at dawn', 'Lighthouse', 'Left out'].entries()) await ada.upload(photos[index]!, `${index}.jpg`, title);
   // A smaller, recompressed copy of the first: a possible duplicate.

@@ -6,11 +6,12 @@ import { nextCursor, useListView } from '../feed/list-view';
 import { AlbumCard } from './AlbumCard';
 
 /** A user's albums (their public ones; all of them to the owner), or the signed-in user's own when no username is given. */
-export function AlbumList({ username, empty }: { username?: string; empty?: string }) {
+export function AlbumList({ username, empty, heading }: { username?: string; empty?: string; heading?: string }) {
   const list = useListView(useInfiniteQuery(trpc.feed.albums.list.infiniteQueryOptions(username ? { username } : {}, { getNextPageParam: nextCursor })), (page) => page.items);
   if (list.items.length === 0 && !list.loading && !list.problem && !list.hasMore) return empty ? <p className="empty">{empty}</p> : null;
   return (
     <>
+      {heading && list.items.length > 0 && <h2 className="album-list-heading">{heading}</h2>}
       {list.items.length > 0 && (
         <ul className="album-list" aria-label="Albums">
           {list.items.map((album) => (

@@ -11,7 +11,7 @@ export function UserPage({ username }: { username: string }) {
       <div className="page-heading">
         <h1>@{username}</h1>
       </div>
-      <AlbumList username={username} />
+      <AlbumList username={username} heading="Albums" />
       <ImageGrid list={list} empty={`@${username} has not shared any photos yet.`} />
     </section>
   );
