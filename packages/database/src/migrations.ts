@@ -321,6 +321,34 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `CREATE INDEX IF NOT EXISTS exports_owner_idx ON exports (owner_id, created_at DESC)`,
     ],
   },
+  {
+    id: '0011_albums',
+    statements: [
+      // An album belongs to one user and lists some of their images in an order; deleting it
+      // never deletes an image, and deleting an image (or the account) takes it out of albums.
+      `CREATE TABLE IF NOT EXISTS albums (
+        id UUID PRIMARY KEY,
+        owner_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        visibility TEXT NOT NULL CHECK (visibility IN ('public', 'unlisted', 'private')),
+        cover_image_id UUID REFERENCES images (id) ON DELETE SET NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS albums_owner_idx ON albums (owner_id, created_at DESC, id DESC)`,
+      // position: gaps of 1024 between neighbours, so a move writes one row (renumbered when a gap runs out).
+      `CREATE TABLE IF NOT EXISTS album_images (
+        album_id UUID NOT NULL REFERENCES albums (id) ON DELETE CASCADE,
+        image_id UUID NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        position INT8 NOT NULL,
+        added_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (album_id, image_id)
+      )`,
+      `CREATE INDEX IF NOT EXISTS album_images_order_idx ON album_images (album_id, position, image_id)`,
+      `CREATE INDEX IF NOT EXISTS album_images_image_idx ON album_images (image_id)`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -33,6 +33,7 @@ const apiCodeByDomainCode = {
   EXPORT_NOT_FOUND: 'NOT_FOUND',
   /** A multipart body that is not what the procedure takes (no file, a broken form). */
   INVALID_FORM: 'BAD_REQUEST',
+  ALBUM_NOT_FOUND: 'NOT_FOUND',
   EMAIL_TAKEN: 'CONFLICT',
   USERNAME_TAKEN: 'CONFLICT',
   UPLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',

@@ -217,6 +217,12 @@ export const imageReads = {
     }
   },
 
+  /** The owner of a gallery, by id. */
+  async ownerWithId(tx: Queryable, userId: string) {
+    const [owner] = await tx.query<{ id: string; username: string; created_at: Date }>('SELECT id, username, created_at FROM users WHERE id = $1', [userId]);
+    return owner;
+  },
+
   /** The owner of a gallery, by username. */
   async ownerNamed(tx: Queryable, username: string) {
     const [owner] = await tx.query<{ id: string; username: string; created_at: Date }>('SELECT id, username, created_at FROM users WHERE username = $1', [username]);
@@ -397,6 +403,9 @@ export const imageWrites = {
   async markDeleted(tx: Queryable, imageId: string) {
     await tx.query('UPDATE images SET deleted_at = now() WHERE id = $1', [imageId]);
     await syncFeedTags(tx, imageId);
+    // Out of every album at once (the purge's cascade would take it out later).
+    await tx.query('DELETE FROM album_images WHERE image_id = $1', [imageId]);
+    await tx.query('UPDATE albums SET cover_image_id = NULL WHERE cover_image_id = $1', [imageId]);
   },
 
   async purge(tx: Queryable, imageId: string) {

@@ -44,3 +44,21 @@ export function visibleWhere(audience: Audience, viewerParam: string | null, ali
   const others = OTHERS_SEE[audience](alias);
   return viewerParam === null ? `(${live} AND ${others})` : `(${live} AND (${alias}.owner_id = ${viewerParam}::uuid OR (${others})))`;
 }
+
+/**
+ * Albums follow the same rule as images, without the image's state: the owner always sees
+ * their album; others see a `public` one listed (on the owner's page) and opened by link,
+ * an `unlisted` one by link only, a `private` one never. What is inside an album is then
+ * filtered image by image (`visibleWhere('link', …)`), so an album never shows, counts or
+ * uses as its cover an image the viewer may not open.
+ */
+export type AlbumAudience = Extract<Audience, 'listed' | 'link'>;
+
+export function isAlbumVisible(album: Pick<ImageRow, 'owner_id' | 'visibility'>, viewerId: string | null, audience: AlbumAudience): boolean {
+  return isVisible({ ...album, status: 'ready' }, viewerId, audience);
+}
+
+/** `isAlbumVisible` as a SQL condition over `albums` aliased `alias` (the viewer's id in `viewerParam`, which may hold null). */
+export function albumVisibleWhere(audience: AlbumAudience, viewerParam: string, alias = 'a'): string {
+  return `(${alias}.owner_id = ${viewerParam}::uuid OR (${OTHERS_SEE[audience](alias)}))`;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { migrate, openPglite, type Database } from '@glimpse/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagePipeline, imageWrites, isVisible, visibleWhere, type Audience, type ImageStatus, type Visibility } from '../src/index';
+import { albumVisibleWhere, albumWrites, imagePipeline, imageWrites, isAlbumVisible, isVisible, visibleWhere, type AlbumAudience, type Audience, type ImageStatus, type Visibility } from '../src/index';
 
 /**
  * The visibility rule in its two forms, JavaScript over a row and SQL over the table, must
@@ -74,4 +74,21 @@ describe('one visibility rule', () => {
     expect(isVisible({ ...ready, visibility: 'public', deleted: true }, owner, 'link')).toBe(false);
     expect(isVisible({ owner_id: owner, status: 'processing', visibility: 'public' }, owner, 'link')).toBe(false);
   });
+
+  it.each((['listed', 'link'] as AlbumAudience[]).flatMap((audience) => (['owner', 'stranger', 'anonymous'] as const).map((who) => [audience, who] as const)))(
+    'albums: SQL and JavaScript agree for %s as %s',
+    async (audience, who) => {
+      const viewerId = who === 'owner' ? owner : who === 'stranger' ? stranger : null;
+      const albums = new Map<string, Visibility>();
+      for (const visibility of ['public', 'unlisted', 'private'] as const) {
+        const id = randomUUID();
+        await albumWrites.create(db, { id, ownerId: owner, title: visibility, description: '', visibility });
+        albums.set(id, visibility);
+      }
+      const rows = await db.query<{ id: string }>(`SELECT a.id FROM albums a WHERE a.id = ANY($2::uuid[]) AND ${albumVisibleWhere(audience, '$1')}`, [viewerId, [...albums.keys()]]);
+      const bySql = new Set(rows.map((row) => row.id));
+      for (const [id, visibility] of albums) expect(bySql.has(id), `${visibility} album for ${who} (${audience})`).toBe(isAlbumVisible({ owner_id: owner, visibility }, viewerId, audience));
+      expect(bySql.size).toBe(who === 'owner' ? 3 : audience === 'link' ? 2 : 1);
+    },
+  );
 });

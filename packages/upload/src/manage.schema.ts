@@ -8,6 +8,11 @@ export const mineInput = z
   .object({ cursor: z.string().max(500, 'expected a cursor this API returned').optional(), limit: z.number().int('expected a whole number').min(1, 'expected at least 1').max(100, 'expected at most 100').default(30) })
   .default({ limit: 30 });
 
+export const duplicatesInput = z
+  .object({ cursor: z.string().max(500, 'expected a cursor this API returned').optional(), limit: z.number().int('expected a whole number').min(1, 'expected at least 1').max(50, 'expected at most 50').default(20) })
+  .default({ limit: 20 });
+
+export type DuplicatesInput = z.output<typeof duplicatesInput>;
 export type ImageInput = z.output<typeof imageInput>;
 export type UpdateInput = z.output<typeof updateInput>;
 export type MineInput = z.output<typeof mineInput>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createUpload } from './create.handler';
-import { imageInput, mineInput, updateInput } from './manage.schema';
+import { duplicates } from './duplicates.handler';
+import { duplicatesInput, imageInput, mineInput, updateInput } from './manage.schema';
 import { mine, remove, status, update } from './manage.handler';
 import { createExport, exportStatus, importStatus, recentExports, recentImports } from './library/library.handler';
 import { exportCreateInput, exportInput, importInput, recentInput } from './library/library.schema';
@@ -29,6 +30,8 @@ export const uploadRouter = router({
     status: protectedProcedure.input(exportInput).query(({ ctx, input }) => exportStatus(ctx, input)),
     list: protectedProcedure.input(recentInput).query(({ ctx, input }) => recentExports(ctx, input)),
   }),
+  /** Groups of the owner's images that look alike (resized or recompressed copies): keep one, delete the others. */
+  duplicates: protectedProcedure.input(duplicatesInput).query(({ ctx, input }) => duplicates(ctx, input)),
 });
 
 export type UploadRouter = typeof uploadRouter;

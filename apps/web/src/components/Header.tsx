@@ -29,6 +29,7 @@ export function Header() {
           <>
             <NavLink to="/upload">Upload</NavLink>
             <NavLink to="/me">My uploads</NavLink>
+            <NavLink to="/albums">My albums</NavLink>
             {current.user.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
             <NavLink to="/u/$username" params={{ username: current.user.username }}>{`@${current.user.username}`}</NavLink>
             <NotificationBell />

@@ -23,12 +23,17 @@ function MyUploads({ exportId }: { exportId?: string }) {
     <section className="page page-narrow">
       <div className="page-heading">
         <h1>My uploads</h1>
-        <span className="form-actions">
-          <Link to="/import">Import a library</Link>
+        <div className="mine-actions">
+          <Link to="/import" className="button-quiet">
+            Import a library
+          </Link>
+          <Link to="/duplicates" className="button-quiet">
+            Possible duplicates
+          </Link>
           <Link to="/upload" className="button">
             Upload photos
           </Link>
-        </span>
+        </div>
       </div>
       <ExportPanel exportId={exportId} />
       {list.items.length > 0 && (

@@ -1,5 +1,6 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { trpc } from '../api/queries';
+import { AlbumList } from '../albums/AlbumList';
 import { ImageGrid } from '../components/ImageGrid';
 import { nextCursor, useListView } from '../feed/list-view';
 
@@ -10,6 +11,7 @@ export function UserPage({ username }: { username: string }) {
       <div className="page-heading">
         <h1>@{username}</h1>
       </div>
+      <AlbumList username={username} heading="Albums" />
       <ImageGrid list={list} empty={`@${username} has not shared any photos yet.`} />
     </section>
   );

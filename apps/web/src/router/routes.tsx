@@ -1,6 +1,9 @@
 import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
 import { Header } from '../components/Header';
 import { AdminPage } from '../pages/AdminPage';
+import { AlbumPage } from '../pages/AlbumPage';
+import { AlbumsPage } from '../pages/AlbumsPage';
+import { DuplicatesPage } from '../pages/DuplicatesPage';
 import { FeedPage } from '../pages/FeedPage';
 import { ForgotPasswordPage } from '../pages/ForgotPasswordPage';
 import { ImagePage } from '../pages/ImagePage';
@@ -62,6 +65,18 @@ const userRoute = createRoute({
     return <UserPage key={username} username={username} />;
   },
 });
+
+const albumRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/albums/$albumId',
+  component: function AlbumRoute() {
+    const { albumId } = albumRoute.useParams();
+    return <AlbumPage key={albumId} albumId={albumId} />;
+  },
+});
+
+const albumsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/albums', component: AlbumsPage });
+const duplicatesRoute = createRoute({ getParentRoute: () => rootRoute, path: '/duplicates', component: DuplicatesPage });
 
 const searchRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -134,6 +149,9 @@ const routeTree = rootRoute.addChildren([
   feedRoute,
   imageRoute,
   userRoute,
+  albumRoute,
+  albumsRoute,
+  duplicatesRoute,
   searchRoute,
   myUploadsRoute,
   uploadRoute,
