@@ -29,6 +29,8 @@ const apiCodeByDomainCode = {
   ACCOUNT_DISABLED: 'FORBIDDEN',
   USER_NOT_FOUND: 'NOT_FOUND',
   IMAGE_NOT_FOUND: 'NOT_FOUND',
+  /** An edit or undo asked of an image that is not ready, or with no edit left to undo. */
+  IMAGE_NOT_EDITABLE: 'CONFLICT',
   EMAIL_TAKEN: 'CONFLICT',
   USERNAME_TAKEN: 'CONFLICT',
   UPLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',

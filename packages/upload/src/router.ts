@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { createUpload } from './create.handler';
+import { edit, undoEdit } from './edit.handler';
+import { editInput } from './edit.schema';
 import { imageInput, mineInput, updateInput } from './manage.schema';
 import { mine, remove, status, update } from './manage.handler';
 import { quotaOf } from './quota';
@@ -16,6 +18,10 @@ export const uploadRouter = router({
   /** Storage used of the quota and uploads used of this hour's allowance ("3.2 GB of 10 GB used"). */
   quota: protectedProcedure.query(({ ctx }) => quotaOf(ctx, ctx.viewer.id)),
   mine: protectedProcedure.input(mineInput).query(({ ctx, input }) => mine(ctx, input)),
+  /** Rotate, flip or crop (the owner only): re-rendered from the original; `status` shows when the new variants are served. */
+  edit: protectedProcedure.input(editInput).mutation(({ ctx, input }) => edit(ctx, input)),
+  /** Takes the last edit back (exact: every version is rendered from the original). */
+  undoEdit: protectedProcedure.input(imageInput).mutation(({ ctx, input }) => undoEdit(ctx, input)),
 });
 
 export type UploadRouter = typeof uploadRouter;
