@@ -1,6 +1,6 @@
 import { planEdits, type ImageEdit } from '@glimpse/images';
 import * as f from '@glimpse/test-fixtures';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { processImage } from '../src/index';
 
@@ -12,7 +12,7 @@ interface Raw {
   height: number;
 }
 
-const raw = async (pipeline: sharp.Sharp): Promise<Raw> => {
+const raw = async (pipeline: Sharp): Promise<Raw> => {
   const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 };

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { imageId } from './fields.schema';
 
+/** The object's own message, or which keys it does not know. */
+const objectError = (expected: string) => (issue: { code?: string; keys?: string[] }) =>
+  issue.code === 'unrecognized_keys' ? `unknown field ${(issue.keys ?? []).map((key) => JSON.stringify(key)).join(', ')}; ${expected}` : expected;
+
 const pixels = (what: string, least: number) =>
   z
     .number({ error: `expected the ${what} in pixels of the image as it looks now` })
@@ -11,7 +15,7 @@ const pixels = (what: string, least: number) =>
 /** A rectangle in full-resolution pixels of the image as it looks before this edit (its `width` × `height`). */
 const crop = z.strictObject(
   { left: pixels('left edge', 0), top: pixels('top edge', 0), width: pixels('width', 1), height: pixels('height', 1) },
-  { error: 'expected a crop rectangle {left, top, width, height} in pixels' },
+  { error: objectError('expected a crop rectangle {left, top, width, height} in pixels') },
 );
 
 /** One edit: the crop first, then the turn clockwise, then the flips. */
@@ -23,7 +27,7 @@ export const imageEdit = z
       flipVertical: z.boolean({ error: 'expected true or false' }).optional(),
       crop: crop.optional(),
     },
-    { error: 'expected an edit {rotate?, flipHorizontal?, flipVertical?, crop?}' },
+    { error: objectError('expected an edit {rotate?, flipHorizontal?, flipVertical?, crop?}') },
   )
   .refine((edit) => edit.rotate !== undefined || edit.flipHorizontal || edit.flipVertical || edit.crop !== undefined, {
     message: 'expected at least one of rotate, flipHorizontal, flipVertical or crop',
