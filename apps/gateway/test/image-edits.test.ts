@@ -194,6 +194,27 @@ describe('simple edits: rotate, flip, crop and undo', () => {
     expect(await owner.upload.status.query({ imageId })).toMatchObject({ version: 6, editStatus: null, edits: [] });
   });
 
+  it('renders edits sent one after the other as one stack, and keeps only the served version’s objects', async () => {
+    const id = await glimpse.uploadOk(owner, await scene(600, 400, 'b').jpeg({ quality: 95 }).toBuffer());
+    await glimpse.settle(owner, id);
+    await owner.upload.edit.mutate({ imageId: id, edit: { rotate: 90 } });
+    await owner.upload.edit.mutate({ imageId: id, edit: { rotate: 90 } });
+    const state = await settleEdit(owner, id);
+    expect(state).toMatchObject({ version: 2, width: 600, height: 400, edits: [{ rotate: 90 }, { rotate: 90 }] });
+    const upsideDown = await pixels(sharp(await sharp(await scene(600, 400, 'b').jpeg({ quality: 95 }).toBuffer()).rotate(180).png().toBuffer()));
+    expect(difference(await pixels((await medium(owner, id)).bytes), upsideDown)).toBeLessThan(4);
+
+    const { storage, buckets } = glimpse.gateway.infra;
+    const stored = async () => {
+      const keys: string[] = [];
+      for await (const object of storage.listObjects(buckets.processed, `images/${id}/`)) keys.push(object.key);
+      return keys.sort();
+    };
+    const served = state.variants.map((variant) => `images/${id}/v2/${variant.name}.${variant.format === 'jpeg' ? 'jpg' : 'webp'}`).sort();
+    for (let waited = 0; (await stored()).length !== served.length && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await stored()).toEqual(served);
+  });
+
   it('refuses to edit an image that is not ready yet', async () => {
     const { storage, buckets } = glimpse.gateway.infra;
     let release!: () => void;

@@ -99,25 +99,27 @@ export function createProcessImageHandler(deps: ProcessImageDeps): JobHandler<Pr
       throw error;
     }
     let variants: VariantRecord[];
-    let replaced: VariantRecord[] | undefined;
+    let outcome: Awaited<ReturnType<typeof imagePipeline.markEdited>>;
     try {
       variants = await storeVariants(imageId, processed, version);
-      replaced = await db.transaction(async (tx) => {
-        const before = await imagePipeline.markEdited(tx, imageId, version, edits, { ...processed, variants });
-        if (before) {
+      outcome = await db.transaction(async (tx) => {
+        const marked = await imagePipeline.markEdited(tx, imageId, version, edits, { ...processed, variants });
+        if ('replaced' in marked) {
           await imageWrites.recordEvent(tx, imageId, 'edited', `version ${version}: ${edits.length} edits, ${processed.width}×${processed.height}`);
           // Search and recommendations show its new size and orientation.
           await imageWrites.requestReindex(tx, imageId);
         }
-        return before;
+        return marked;
       });
     } catch (error) {
       if (job.isLastAttempt) await editFailed(imageId, version, `Rendering the edit failed ${job.attempt} times: ${describe(error)}`, logger);
       throw error;
     }
-    // Old objects go only once the row points to the new ones; a version that lost its race goes too.
-    const keep = new Set((replaced ? variants : []).map((variant) => variant.key));
-    const obsolete = (replaced ?? variants).filter((variant) => !keep.has(variant.key));
+    // Old objects go only once the row points to the new ones. A rendering that lost its race
+    // goes too, unless another job served this same version (the same keys, in use).
+    const replaced = 'replaced' in outcome ? outcome.replaced : undefined;
+    const inUse = new Set((replaced || ('servedVersion' in outcome && outcome.servedVersion === version) ? variants : []).map((variant) => variant.key));
+    const obsolete = (replaced ?? variants).filter((variant) => !inUse.has(variant.key));
     await Promise.all(obsolete.map((variant) => storage.deleteObject(buckets.processed, variant.key).catch((error: unknown) => logger.warn({ err: error, key: variant.key }, 'process: an old variant was not deleted; the sweeper will'))));
     if (replaced) logger.info({ width: processed.width, height: processed.height }, 'process: edited version served');
     else logger.info('process: a later version is served already, or the image is gone; this rendering was dropped');

@@ -71,20 +71,27 @@ export const imagePipeline = {
   /**
    * The edited rendering `version` (of the stack `edits`) replaces the served variants, unless a
    * later version is served already or the image is gone. Returns the variants it replaced
-   * (their objects are the caller's to delete), or undefined when nothing changed.
+   * (their objects are the caller's to delete), or, when nothing changed, the version served
+   * (another job may have rendered this very version: its objects are then in use).
    */
-  async markEdited(tx: Queryable, imageId: string, version: number, edits: readonly ImageEdit[], facts: Omit<ProcessedFacts, 'camera' | 'animated'>): Promise<VariantRecord[] | undefined> {
-    const [before] = await tx.query<{ variants: VariantRecord[] }>(
-      `SELECT variants FROM images WHERE id = $1 AND status = 'ready' AND deleted_at IS NULL AND version < $2`,
-      [imageId, version],
+  async markEdited(
+    tx: Queryable,
+    imageId: string,
+    version: number,
+    edits: readonly ImageEdit[],
+    facts: Omit<ProcessedFacts, 'camera' | 'animated'>,
+  ): Promise<{ replaced: VariantRecord[] } | { servedVersion: number | null }> {
+    const [before] = await tx.query<{ variants: VariantRecord[]; version: number; live: boolean }>(
+      `SELECT variants, version, status = 'ready' AND deleted_at IS NULL AS live FROM images WHERE id = $1`,
+      [imageId],
     );
-    if (!before) return undefined;
+    if (!before || !before.live || before.version >= version) return { servedVersion: before?.live ? before.version : null };
     await tx.query(
       `UPDATE images SET version = $2, applied_edits = $3, width = $4, height = $5, placeholder = $6, dominant_color = $7,
          perceptual_hash = $8, variants = $9, updated_at = now() WHERE id = $1`,
       [imageId, version, JSON.stringify(edits), facts.width, facts.height, facts.placeholder, facts.dominantColor, facts.perceptualHash, JSON.stringify(facts.variants)],
     );
-    return before.variants;
+    return { replaced: before.variants };
   },
 
   /** The edit rendering as `version` could not be done: its stack is dropped for the one served, with the reason for the owner. */
