@@ -215,6 +215,25 @@ describe('simple edits: rotate, flip, crop and undo', () => {
     expect(await stored()).toEqual(served);
   });
 
+  it('keeps a private image private across versions: signed new URLs, and the old signed URL points only to them', async () => {
+    const id = await glimpse.uploadOk(owner, await scene(500, 300, 'a').jpeg().toBuffer(), { visibility: 'private' });
+    const before = (await glimpse.settle(owner, id)).variants.find((v) => v.name === 'thumb' && v.format === 'webp')!.url;
+    await owner.upload.edit.mutate({ imageId: id, edit: { rotate: 270 } });
+    const after = (await settleEdit(owner, id)).variants.find((v) => v.name === 'thumb' && v.format === 'webp')!;
+    expect(after.url).toMatch(new RegExp(`^/static/image/${id}/v1/thumb\\.webp\\?exp=\\d+&sig=`));
+    expect([after.width, after.height]).toEqual([288, 480]);
+    const served = await glimpse.get(after.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('cache-control')).toBe('private, max-age=3600');
+    expect((await glimpse.get(after.url.split('?')[0]!)).status).toBe(404);
+    const old = await fetch(`${glimpse.url}${before}`, { redirect: 'manual' });
+    expect(old.status).toBe(302);
+    expect(old.headers.get('location')).toBe(`/static/image/${id}/v1/thumb.webp${before.slice(before.indexOf('?'))}`);
+    // Without the signature the old URL reveals nothing, not even that there is a new version.
+    const unsigned = await fetch(`${glimpse.url}${before.split('?')[0]}`, { redirect: 'manual' });
+    expect(unsigned.status).toBe(404);
+  });
+
   it('refuses to edit an image that is not ready yet', async () => {
     const { storage, buckets } = glimpse.gateway.infra;
     let release!: () => void;
