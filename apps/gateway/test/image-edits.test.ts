@@ -14,6 +14,10 @@ let imageId: string;
 /** The upload as processed (version 0): its medium WebP. */
 let firstMedium: { url: string; etag: string; bytes: Buffer };
 let firstPlaceholder: string | null;
+let firstHash: string;
+/** The perceptual hash the processor recorded (duplicates and similar images are found by it). */
+const perceptualHash = async (id: string) =>
+  (await glimpse.gateway.infra.db.query<{ perceptual_hash: string }>('SELECT perceptual_hash FROM images WHERE id = $1', [id]))[0]!.perceptual_hash;
 
 interface Pixels {
   data: Buffer;
@@ -56,6 +60,7 @@ beforeAll(async () => {
   firstMedium = { url: first.url, etag: first.etag, bytes: first.bytes };
   firstPlaceholder = first.state.placeholder;
   expect(firstPlaceholder).toBeTruthy();
+  firstHash = await perceptualHash(imageId);
 });
 afterAll(() => glimpse.stop());
 
@@ -80,6 +85,7 @@ describe('simple edits: rotate, flip, crop and undo', () => {
     expect(detail.urls.medium.webp).toBe(now.url);
     expect(detail.placeholder).toBe(state.placeholder);
     expect(state.placeholder).not.toBe(firstPlaceholder);
+    expect(await perceptualHash(imageId)).not.toBe(firstHash);
     // The replaced version's objects are gone from storage; the original is untouched.
     expect(existsSync(join(glimpse.dataDir, 'objects', 'processed', variantKey(imageId, 'medium', 'webp')))).toBe(false);
     expect(existsSync(join(glimpse.dataDir, 'objects', 'processed', variantKey(imageId, 'medium', 'webp', 1)))).toBe(true);
@@ -122,6 +128,7 @@ describe('simple edits: rotate, flip, crop and undo', () => {
     // Rendered from the original as the upload was: the very same bytes, nothing lost on the way.
     expect(now.etag).toBe(firstMedium.etag);
     expect(now.bytes.equals(firstMedium.bytes)).toBe(true);
+    expect(await perceptualHash(imageId)).toBe(firstHash);
 
     const nothingLeft = await failure(owner.upload.undoEdit.mutate({ imageId }));
     expect(nothingLeft).toMatchObject({ code: 'CONFLICT', field: 'imageId' });

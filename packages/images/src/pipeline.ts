@@ -226,10 +226,10 @@ export const imagePipeline = {
    */
   async stuck(tx: Queryable, olderThanSeconds: number, processQueue: string) {
     const stale = `i.updated_at < now() - ($1 * interval '1 second') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.queue = $2 AND o.subject = i.id::text)`;
-    return tx.query<{ id: string; status: ImageStatus }>(
+    return tx.query<{ id: string; status: ImageStatus | 'rendering an edit' }>(
       `(SELECT i.id, i.status FROM images i WHERE i.status IN ('pending', 'processing') AND i.deleted_at IS NULL AND ${stale} LIMIT 1000)
        UNION ALL
-       (SELECT i.id, i.status FROM images i WHERE i.edits_version > i.version AND i.deleted_at IS NULL AND i.status = 'ready' AND i.edit_failure IS NULL AND ${stale} LIMIT 1000)`,
+       (SELECT i.id, 'rendering an edit' AS status FROM images i WHERE i.edits_version > i.version AND i.deleted_at IS NULL AND i.status = 'ready' AND i.edit_failure IS NULL AND ${stale} LIMIT 1000)`,
       [olderThanSeconds, processQueue],
     );
   },
