@@ -162,6 +162,17 @@ export async function settleImport(session: Pick<ApiClients, 'upload'>, importId
   }
 }
 
+/** Polls `upload.status` until the image's last edit is rendered (or refused); returns that state. */
+export async function settleEdit(session: Pick<ApiClients, 'upload'>, imageId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await session.upload.status.query({ imageId });
+    if (state.editStatus !== 'processing') return state;
+    if (Date.now() > deadline) throw new Error(`image ${imageId} still rendering its edit after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Polls `upload.status` until the image settles (ready or failed). */
 export async function settle(session: Pick<ApiClients, 'upload'>, imageId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

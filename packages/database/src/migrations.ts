@@ -349,6 +349,26 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `CREATE INDEX IF NOT EXISTS album_images_image_idx ON album_images (image_id)`,
     ],
   },
+  {
+    id: '0012_image_edits',
+    statements: [
+      // Simple edits (rotate, flip, crop) as a stack applied to the untouched original.
+      // `edits` is the stack the owner asked for, `edits_version` the variants version it
+      // will render as; `version` and `applied_edits` are what the served variants show.
+      // Version 0 is the upload as processed; its URLs and object keys have no version in them.
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS version INT8 NOT NULL DEFAULT 0`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS edits JSONB NOT NULL DEFAULT '[]'`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS edits_version INT8 NOT NULL DEFAULT 0`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS applied_edits JSONB NOT NULL DEFAULT '[]'`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS edit_failure TEXT`,
+      // The upright original's size (width and height become the edited size).
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS original_width INT8`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS original_height INT8`,
+      `UPDATE images SET original_width = width, original_height = height WHERE status = 'ready' AND original_width IS NULL`,
+      // The reconciler's look for edits whose job was lost.
+      `CREATE INDEX IF NOT EXISTS images_edit_pending_idx ON images (updated_at) WHERE edits_version > version AND deleted_at IS NULL`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -34,6 +34,8 @@ const apiCodeByDomainCode = {
   /** A multipart body that is not what the procedure takes (no file, a broken form). */
   INVALID_FORM: 'BAD_REQUEST',
   ALBUM_NOT_FOUND: 'NOT_FOUND',
+  /** An edit or undo asked of an image that is not ready, or with no edit left to undo. */
+  IMAGE_NOT_EDITABLE: 'CONFLICT',
   EMAIL_TAKEN: 'CONFLICT',
   USERNAME_TAKEN: 'CONFLICT',
   UPLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',

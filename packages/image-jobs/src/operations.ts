@@ -32,7 +32,8 @@ const IMAGE_ID = /^(?:originals|images)\/([0-9a-f-]{36})(?:\/|$)/;
 
 /**
  * Removes what a crash can leave behind: objects no live row points to (an upload whose
- * row never committed; variants of a deleted image) and rows deleted but not yet purged.
+ * row never committed; variants of a deleted image or of a version an edit replaced) and
+ * rows deleted but not yet purged.
  * Objects younger than `graceSeconds` are left alone: their row may be committing now.
  */
 export async function sweepOrphans(
@@ -59,8 +60,14 @@ export async function sweepOrphans(
     for (let start = 0; start < ids.length; start += 500) {
       const batch = ids.slice(start, start + 500);
       const live = await imagePipeline.liveIds(db, batch);
-      for (const id of batch.filter((candidate) => !live.has(candidate))) {
+      // Of a live image's variants, those of a version an edit replaced (its deletion interrupted).
+      const served = bucket === buckets.processed ? await imagePipeline.servedVariantKeys(db, batch.filter((id) => live.has(id))) : new Map<string, Set<string>>();
+      for (const id of batch) {
+        // undefined: keep every object (a live upload, or one still being processed).
+        const keep = !live.has(id) ? new Set<string>() : served.get(id);
+        if (!keep) continue;
         for (const key of candidates.get(id)!) {
+          if (keep.has(key)) continue;
           await storage.deleteObject(bucket, key);
           result.orphanObjects.push(`${bucket}/${key}`);
         }

@@ -9,6 +9,7 @@ import { enqueueJob, queuedJobs } from '@glimpse/outbox';
 import { createFilesystemStorage, type ObjectStorage } from '@glimpse/object-storage';
 import { solid } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageWrites } from '@glimpse/images';
 import { createProcessImageHandler, reconcileStuckImages, redriveDeadLetters, retagAll, sweepOrphans } from '@glimpse/image-jobs';
 
 const directory = mkdtempSync(join(tmpdir(), 'glimpse-ops-'));
@@ -127,5 +128,69 @@ describe('retag', () => {
     const jobs = (await queuedJobs(db, QUEUES.tagImages)).map((job) => job.imageId);
     expect(jobs).toContain(ready);
     expect(jobs).not.toContain(notReady);
+  });
+});
+
+describe('edits', () => {
+  const editState = async (id: string) =>
+    (await db.query<{ version: number; edits_version: number; edits: unknown[]; edit_failure: string | null; width: number; height: number; variants: Array<{ key: string }> }>(
+      'SELECT version, edits_version, edits, edit_failure, width, height, variants FROM images WHERE id = $1',
+      [id],
+    ))[0]!;
+
+  async function readyImage() {
+    const handler = createProcessImageHandler({ db, storage, buckets, logger: silentLogger, maxPixels: 1e8, tagging: false });
+    const consumer = queue.consume(QUEUES.processImages, handler, { concurrency: 1, maxAttempts: 3, retryDelayMs: () => 10 });
+    const id = await pendingImage();
+    await queue.publish(QUEUES.processImages, { imageId: id });
+    await until(async () => (await statusOf(id)).status === 'ready', 'the image to be ready');
+    await consumer.stop();
+    return id;
+  }
+
+  it('re-enqueues an edit whose job was lost, and the processor renders it as the next version', async () => {
+    const id = await readyImage();
+    await db.transaction((tx) => imageWrites.requestEdit(tx, id, [{ rotate: 90 }]));
+    await db.query(`DELETE FROM outbox WHERE subject = $1`, [id]);
+    await db.query(`UPDATE images SET updated_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    expect(await reconcileStuckImages(db, 600, silentLogger)).toEqual([id]);
+    expect((await queuedJobs(db, QUEUES.processImages)).map((job) => job.imageId)).toContain(id);
+
+    const handler = createProcessImageHandler({ db, storage, buckets, logger: silentLogger, maxPixels: 1e8, tagging: false });
+    const consumer = queue.consume(QUEUES.processImages, handler, { concurrency: 1, maxAttempts: 3, retryDelayMs: () => 10 });
+    await queue.publish(QUEUES.processImages, { imageId: id });
+    await until(async () => (await editState(id)).version === 1, 'the edit to be rendered');
+    await consumer.stop();
+    const state = await editState(id);
+    expect([state.width, state.height]).toEqual([48, 64]);
+    expect(state.variants.every((variant) => variant.key.startsWith(`images/${id}/v1/`))).toBe(true);
+    expect(await reconcileStuckImages(db, 0, silentLogger)).not.toContain(id);
+  });
+
+  it('keeps the served version when an edit cannot be rendered, drops the edit and says why', async () => {
+    const id = await readyImage();
+    const before = await editState(id);
+    const failing: ObjectStorage = { ...storage, putObject: (bucket, key, body, type) => (bucket === buckets.processed ? Promise.reject(new Error('disk full')) : storage.putObject(bucket, key, body, type)) };
+    const handler = createProcessImageHandler({ db, storage: failing, buckets, logger: silentLogger, maxPixels: 1e8, tagging: false });
+    const consumer = queue.consume(QUEUES.processImages, handler, { concurrency: 1, maxAttempts: 2, retryDelayMs: () => 10 });
+    await db.transaction((tx) => imageWrites.requestEdit(tx, id, [{ flipVertical: true }]));
+    await queue.publish(QUEUES.processImages, { imageId: id });
+    await until(async () => (await editState(id)).edit_failure !== null, 'the edit to fail');
+    await consumer.stop();
+    const after = await editState(id);
+    expect(after).toMatchObject({ version: 0, edits: [], edit_failure: 'Rendering the edit failed 2 times: disk full', variants: before.variants });
+    // Nothing waits any more: the reconciler leaves it alone.
+    await db.query(`UPDATE images SET updated_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    expect(await reconcileStuckImages(db, 600, silentLogger)).not.toContain(id);
+    await queue.redrive(QUEUES.processImages);
+  });
+
+  it('sweeps the variants of a version an edit replaced, and keeps the ones served', async () => {
+    const id = await readyImage();
+    const served = (await editState(id)).variants.map((variant) => variant.key);
+    await storage.putObject(buckets.processed, `images/${id}/v3/medium.webp`, Buffer.from('a replaced rendering whose deletion was cut short'), 'image/webp');
+    const result = await sweepOrphans({ db, storage, buckets, logger: silentLogger }, 0);
+    expect(result.orphanObjects).toContain(`processed/images/${id}/v3/medium.webp`);
+    for (const key of served) expect(await storage.statObject(buckets.processed, key)).toBeDefined();
   });
 });

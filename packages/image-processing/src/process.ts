@@ -37,7 +37,7 @@ export interface ProcessedVariant {
 }
 
 export interface ProcessedImage {
-  /** Upright (after auto-orient) dimensions of the original. */
+  /** Upright (after auto-orient) dimensions of the original, or of the edited image when edits were given. */
   width: number;
   height: number;
   animated: boolean;
@@ -57,6 +57,14 @@ export interface ProcessOptions {
   maxPixels: number;
   webpQuality?: number;
   jpegQuality?: number;
+  /** The owner's edits, reduced to one crop of the upright original, a mirror, then quarter turns clockwise. */
+  edit?: RenderEdit;
+}
+
+export interface RenderEdit {
+  crop: { left: number; top: number; width: number; height: number };
+  flipHorizontal: boolean;
+  quarterTurns: 0 | 1 | 2 | 3;
 }
 
 const WHITE = '#ffffff';
@@ -113,17 +121,28 @@ export async function processImage(original: Buffer, options: ProcessOptions): P
 
   const bySize = [...VARIANT_SPECS].sort((a, b) => b.maxEdge - a.maxEdge);
   const largestEdge = bySize[0]?.maxEdge ?? 2560;
+  const upright = { width: meta.autoOrient.width, height: meta.autoOrient.height };
+  const edit = options.edit;
+  const crop = edit && (edit.crop.left > 0 || edit.crop.top > 0 || edit.crop.width < upright.width || edit.crop.height < upright.height) ? edit.crop : undefined;
+  if (crop && (crop.left + crop.width > upright.width || crop.top + crop.height > upright.height)) {
+    throw new GlimpseError('INVALID_INPUT', `The crop ${crop.width}×${crop.height} at ${crop.left},${crop.top} does not fit the ${upright.width}×${upright.height} original.`);
+  }
   let decoded: RawImage;
   try {
+    // An extract after auto-orient cuts in upright coordinates, before the shrink.
+    const oriented = sharp(source, input).rotate();
     decoded = await toRaw(
-      sharp(source, input)
-        .rotate()
-        .resize(largestEdge, largestEdge, { fit: 'inside', withoutEnlargement: true })
-        .toColourspace('srgb'),
+      (crop ? oriented.extract(crop) : oriented).resize(largestEdge, largestEdge, { fit: 'inside', withoutEnlargement: true }).toColourspace('srgb'),
     );
   } catch (error) {
     throw decodeFailure(error, original);
   }
+  // Mirror and turn the shrunk pixels, each on its own pass (one pipeline would pick its own order).
+  if (edit?.flipHorizontal) decoded = await toRaw(rawInput(decoded).flop());
+  if (edit && edit.quarterTurns > 0) decoded = await toRaw(rawInput(decoded).rotate(90 * edit.quarterTurns));
+  const turned = edit ? edit.quarterTurns % 2 === 1 : false;
+  const cropped = crop ?? upright;
+  const size = edit ? (turned ? { width: cropped.height, height: cropped.width } : { width: cropped.width, height: cropped.height }) : upright;
 
   // Each size is shrunk from the next larger one; encodes start as soon as their size is ready.
   const raws = new Map<VariantName, Promise<RawImage>>();
@@ -146,8 +165,8 @@ export async function processImage(original: Buffer, options: ProcessOptions): P
   ]);
 
   return {
-    width: meta.autoOrient.width,
-    height: meta.autoOrient.height,
+    width: size.width,
+    height: size.height,
     animated: (meta.format === 'gif' || meta.format === 'webp') && (meta.pages ?? 1) > 1,
     placeholder: extras.placeholder,
     dominantColor: extras.dominantColor,

@@ -8,25 +8,32 @@ const FORMATS: VariantFormat[] = ['webp', 'jpeg'];
 /** File extension of each variant format, in object keys and static URLs alike. */
 export const VARIANT_EXTENSION: Record<VariantFormat, 'webp' | 'jpg'> = { webp: 'webp', jpeg: 'jpg' };
 
-export const staticImagePath = (imageId: string, name: VariantName, format: VariantFormat) =>
-  `/static/image/${imageId}/${name}.${VARIANT_EXTENSION[format]}`;
+/**
+ * A variant's URL. Every edit renders a new version under a new URL, so an immutable cache
+ * never holds a stale rendering; version 0 (the upload as processed) keeps the URL it always had.
+ */
+export const staticImagePath = (imageId: string, name: VariantName, format: VariantFormat, version = 0) =>
+  `/static/image/${imageId}/${versionSegment(version)}${name}.${VARIANT_EXTENSION[format]}`;
 
-/** Where a variant is kept in the processed bucket. */
-export const variantKey = (imageId: string, name: VariantName, format: VariantFormat) => `images/${imageId}/${name}.${VARIANT_EXTENSION[format]}`;
+/** Where a variant is kept in the processed bucket (versions side by side until the old one is deleted). */
+export const variantKey = (imageId: string, name: VariantName, format: VariantFormat, version = 0) =>
+  `images/${imageId}/${versionSegment(version)}${name}.${VARIANT_EXTENSION[format]}`;
+
+const versionSegment = (version: number) => (version > 0 ? `v${version}/` : '');
 
 /** How rows are shown to clients: cards, details and upload states with their (signed) URLs. */
 export interface ImageCatalogue {
-  urls(row: Pick<ImageRow, 'id' | 'visibility'>): VariantUrls;
+  urls(row: Pick<ImageRow, 'id' | 'visibility' | 'version'>): VariantUrls;
   cards(tx: Queryable, rows: ImageRow[]): Promise<ImageCard[]>;
   detail(tx: Queryable, row: ImageRow, viewer: Viewer | null): Promise<ImageDetail>;
   uploadState(tx: Queryable, row: ImageRow): Promise<UploadState>;
 }
 
 export function createImageCatalogue(signer: UrlSigner): ImageCatalogue {
-  const urls = (row: Pick<ImageRow, 'id' | 'visibility'>): VariantUrls => {
+  const urls = (row: Pick<ImageRow, 'id' | 'visibility' | 'version'>): VariantUrls => {
     const query = row.visibility === 'private' ? `?${signer.signQuery(row.id)}` : '';
     const forVariant = (name: VariantName) =>
-      Object.fromEntries(FORMATS.map((format) => [format, staticImagePath(row.id, name, format) + query])) as Record<VariantFormat, string>;
+      Object.fromEntries(FORMATS.map((format) => [format, staticImagePath(row.id, name, format, row.version) + query])) as Record<VariantFormat, string>;
     return Object.fromEntries(VARIANT_NAMES.map((name) => [name, forVariant(name)])) as VariantUrls;
   };
 
@@ -46,6 +53,7 @@ export function createImageCatalogue(signer: UrlSigner): ImageCatalogue {
     tags,
     likeCount: row.like_count,
     createdAt: row.created_at.toISOString(),
+    version: row.version,
   });
 
   return {
@@ -82,9 +90,13 @@ export function createImageCatalogue(signer: UrlSigner): ImageCatalogue {
         width: row.width,
         height: row.height,
         placeholder: row.placeholder,
-        variants: row.variants.map(({ key: _key, ...variant }) => ({ ...variant, url: staticImagePath(row.id, variant.name, variant.format) + query })),
+        variants: row.variants.map(({ key: _key, ...variant }) => ({ ...variant, url: staticImagePath(row.id, variant.name, variant.format, row.version) + query })),
         tags: tags.get(row.id) ?? [],
         createdAt: row.created_at.toISOString(),
+        version: row.version,
+        edits: row.edits,
+        editStatus: row.edit_failure ? 'failed' : row.edits_version > row.version ? 'processing' : null,
+        editFailureReason: row.edit_failure,
       };
     },
   };

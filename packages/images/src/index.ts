@@ -13,6 +13,7 @@ export { MAX_TAGS, normalizeTag, parseUserTags } from './tags';
 export { albumVisibleWhere, isAlbumVisible, isVisible, visibleWhere, type AlbumAudience, type Audience, type VisibilityFacts } from './visibility';
 export { imageReads, imageWrites, type DetailsChange, type ListScope, type NewImage, type PageRequest } from './repository';
 export { imagePipeline, type FeedbackTable, type IndexRow, type ProcessedFacts, type TaggingOutcome } from './pipeline';
+export { MAX_EDITS, checkEdit, editedSize, planEdits, type CropRectangle, type EditPlan, type ImageEdit, type Size } from './edits';
 export { hammingDistance } from './perceptual-hash';
 export { imageStatistics } from './statistics';
 export { feedTagsDrift } from './feed-tags';

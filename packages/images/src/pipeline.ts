@@ -1,5 +1,6 @@
 import type { Queryable } from '@glimpse/database';
 import { syncFeedTags } from './feed-tags';
+import type { ImageEdit } from './edits';
 import type { ImageRow, ImageStatus, TaggingStatus, VariantRecord, Visibility } from './types';
 
 /**
@@ -49,11 +50,57 @@ export type FeedbackTable = 'likes' | 'views';
 
 export const imagePipeline = {
   async processingState(tx: Queryable, imageId: string) {
-    const [row] = await tx.query<{ status: ImageStatus; original_key: string; deleted: boolean }>(
-      'SELECT status, original_key, deleted_at IS NOT NULL AS deleted FROM images WHERE id = $1',
+    const [row] = await tx.query<{
+      status: ImageStatus;
+      original_key: string;
+      deleted: boolean;
+      version: number;
+      edits_version: number;
+      edits: ImageEdit[];
+      edit_failure: string | null;
+      original_width: number | null;
+      original_height: number | null;
+    }>(
+      `SELECT status, original_key, deleted_at IS NOT NULL AS deleted, version, edits_version, edits, edit_failure, original_width, original_height
+       FROM images WHERE id = $1`,
       [imageId],
     );
     return row;
+  },
+
+  /**
+   * The edited rendering `version` (of the stack `edits`) replaces the served variants, unless a
+   * later version is served already or the image is gone. Returns the variants it replaced
+   * (their objects are the caller's to delete), or, when nothing changed, the version served
+   * (another job may have rendered this very version: its objects are then in use).
+   */
+  async markEdited(
+    tx: Queryable,
+    imageId: string,
+    version: number,
+    edits: readonly ImageEdit[],
+    facts: Omit<ProcessedFacts, 'camera' | 'animated'>,
+  ): Promise<{ replaced: VariantRecord[] } | { servedVersion: number | null }> {
+    const [before] = await tx.query<{ variants: VariantRecord[]; version: number; live: boolean }>(
+      `SELECT variants, version, status = 'ready' AND deleted_at IS NULL AS live FROM images WHERE id = $1`,
+      [imageId],
+    );
+    if (!before || !before.live || before.version >= version) return { servedVersion: before?.live ? before.version : null };
+    await tx.query(
+      `UPDATE images SET version = $2, applied_edits = $3, width = $4, height = $5, placeholder = $6, dominant_color = $7,
+         perceptual_hash = $8, variants = $9, updated_at = now() WHERE id = $1`,
+      [imageId, version, JSON.stringify(edits), facts.width, facts.height, facts.placeholder, facts.dominantColor, facts.perceptualHash, JSON.stringify(facts.variants)],
+    );
+    return { replaced: before.variants };
+  },
+
+  /** The edit rendering as `version` could not be done: its stack is dropped for the one served, with the reason for the owner. */
+  async markEditFailed(tx: Queryable, imageId: string, version: number, reason: string): Promise<boolean> {
+    const updated = await tx.query(
+      `UPDATE images SET edits = applied_edits, edit_failure = $3, updated_at = now() WHERE id = $1 AND edits_version = $2 AND edit_failure IS NULL RETURNING id`,
+      [imageId, version, reason],
+    );
+    return updated.length > 0;
   },
 
   async markProcessing(tx: Queryable, imageId: string) {
@@ -65,7 +112,7 @@ export const imagePipeline = {
   async markReady(tx: Queryable, imageId: string, facts: ProcessedFacts): Promise<boolean> {
     const updated = await tx.query(
       `UPDATE images SET status = 'ready', failure_reason = NULL, width = $2, height = $3, animated = $4, placeholder = $5,
-         dominant_color = $6, perceptual_hash = $7, camera = $8, variants = $9, ready_at = now(), updated_at = now()
+         dominant_color = $6, perceptual_hash = $7, camera = $8, variants = $9, original_width = $2, original_height = $3, ready_at = now(), updated_at = now()
        WHERE id = $1 AND status <> 'ready' AND deleted_at IS NULL RETURNING id`,
       [imageId, facts.width, facts.height, facts.animated, facts.placeholder, facts.dominantColor, facts.perceptualHash, JSON.stringify(facts.camera), JSON.stringify(facts.variants)],
     );
@@ -173,14 +220,16 @@ export const imagePipeline = {
     );
   },
 
-  /** Images pending or processing for longer than `olderThanSeconds` with no processing job waiting in the outbox. */
+  /**
+   * Images pending or processing, or with an edit not yet rendered, for longer than
+   * `olderThanSeconds` with no processing job waiting in the outbox.
+   */
   async stuck(tx: Queryable, olderThanSeconds: number, processQueue: string) {
-    return tx.query<{ id: string; status: ImageStatus }>(
-      `SELECT i.id, i.status FROM images i
-       WHERE i.status IN ('pending', 'processing') AND i.deleted_at IS NULL
-         AND i.updated_at < now() - ($1 * interval '1 second')
-         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.queue = $2 AND o.subject = i.id::text)
-       LIMIT 1000`,
+    const stale = `i.updated_at < now() - ($1 * interval '1 second') AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.queue = $2 AND o.subject = i.id::text)`;
+    return tx.query<{ id: string; status: ImageStatus | 'rendering an edit' }>(
+      `(SELECT i.id, i.status FROM images i WHERE i.status IN ('pending', 'processing') AND i.deleted_at IS NULL AND ${stale} LIMIT 1000)
+       UNION ALL
+       (SELECT i.id, 'rendering an edit' AS status FROM images i WHERE i.edits_version > i.version AND i.deleted_at IS NULL AND i.status = 'ready' AND i.edit_failure IS NULL AND ${stale} LIMIT 1000)`,
       [olderThanSeconds, processQueue],
     );
   },
@@ -197,6 +246,12 @@ export const imagePipeline = {
   /** Of `ids`, those with a live row. */
   async liveIds(tx: Queryable, ids: readonly string[]): Promise<Set<string>> {
     return new Set((await tx.query<{ id: string }>('SELECT id FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [ids])).map((row) => row.id));
+  },
+
+  /** The object keys the ready, live images among `ids` serve now (what an edit replaced is not among them). */
+  async servedVariantKeys(tx: Queryable, ids: readonly string[]): Promise<Map<string, Set<string>>> {
+    const rows = await tx.query<{ id: string; variants: VariantRecord[] }>(`SELECT id, variants FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL AND status = 'ready'`, [ids]);
+    return new Map(rows.map((row) => [row.id, new Set(row.variants.map((variant) => variant.key))]));
   },
 
   /** A failed image back to pending (its job is about to be redriven); false when it was not failed. */

@@ -2,6 +2,7 @@ import type { Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
 import { QUEUES, type JobPriority } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
+import type { ImageEdit } from './edits';
 import { syncFeedLikeCount, syncFeedTags } from './feed-tags';
 import { hammingDistance } from './perceptual-hash';
 import { decodeCursor, page } from './paging';
@@ -15,7 +16,8 @@ import { isVisible, visibleWhere, type Audience } from './visibility';
  */
 const COLUMNS = `i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
   i.failure_reason, i.tagging_status, i.original_key, i.original_mime, i.width, i.height, i.animated, i.placeholder,
-  i.dominant_color, i.perceptual_hash, i.camera, i.variants, i.like_count, i.view_count, i.moderation, i.created_at`;
+  i.dominant_color, i.perceptual_hash, i.camera, i.variants, i.like_count, i.view_count, i.moderation, i.created_at,
+  i.version, i.edits, i.edits_version, i.edit_failure, i.original_width, i.original_height`;
 const FROM = 'images i JOIN users u ON u.id = i.owner_id';
 
 /** Which images a keyset page lists, newest first. */
@@ -275,15 +277,15 @@ export const imageReads = {
    * which the embedded database takes more cheaply than a bound array).
    */
   async visibilityFactsOf(tx: Queryable, ids: readonly string[]) {
-    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null }>(
-      'SELECT id, owner_id, visibility, status, moderation FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null; version: number }>(
+      'SELECT id, owner_id, visibility, status, moderation, version FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
       [uuidArrayLiteral(ids)],
     );
   },
 
-  /** The variants of those of these images that are ready (they never change once ready). */
+  /** The variants of those of these images that are ready, with their version (a version's variants never change). */
   async readyVariantsOf(tx: Queryable, ids: readonly string[]) {
-    return tx.query<{ id: string; variants: VariantRecord[] }>("SELECT id, variants FROM images WHERE id = ANY($1::uuid[]) AND status = 'ready'", [uuidArrayLiteral(ids)]);
+    return tx.query<{ id: string; variants: VariantRecord[]; version: number }>("SELECT id, variants, version FROM images WHERE id = ANY($1::uuid[]) AND status = 'ready'", [uuidArrayLiteral(ids)]);
   },
 
   /**
@@ -327,8 +329,8 @@ export const imageReads = {
 
   /** What the static file route needs, by id: live rows only. */
   async variantsOf(tx: Queryable, imageId: string) {
-    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants'> & { moderation: string | null }>(
-      'SELECT owner_id, visibility, status, moderation, variants FROM images WHERE id = $1 AND deleted_at IS NULL',
+    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants' | 'version'> & { moderation: string | null }>(
+      'SELECT owner_id, visibility, status, moderation, variants, version FROM images WHERE id = $1 AND deleted_at IS NULL',
       [imageId],
     );
     return row;
@@ -372,6 +374,21 @@ export const imageWrites = {
       [imageId],
     );
     await enqueueJob(tx, QUEUES.indexImages, { imageId }, priority);
+  },
+
+  /**
+   * The owner's new stack of edits, to be rendered from the original as the next version
+   * (the served variants stay until it is ready). Queues the processing job; returns the version.
+   */
+  async requestEdit(tx: Queryable, imageId: string, edits: readonly ImageEdit[]): Promise<number> {
+    const [row] = await tx.query<{ edits_version: number }>(
+      `UPDATE images SET edits = $2, edits_version = GREATEST(edits_version, version) + 1, edit_failure = NULL, updated_at = now()
+       WHERE id = $1 AND deleted_at IS NULL RETURNING edits_version`,
+      [imageId, JSON.stringify(edits)],
+    );
+    if (!row) throw missing(imageId);
+    await enqueueJob(tx, QUEUES.processImages, { imageId });
+    return Number(row.edits_version);
   },
 
   /** An image's history (uploaded, processing, ready, failed, …): for the owner, operators and tests. */

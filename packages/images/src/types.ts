@@ -1,3 +1,5 @@
+import type { ImageEdit } from './edits';
+
 export const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 export type ImageStatus = 'pending' | 'processing' | 'ready' | 'failed';
@@ -44,7 +46,12 @@ export interface ImageCard {
   tags: ImageTag[];
   likeCount: number;
   createdAt: string;
+  /** Which rendering of the image the URLs show: 0 as uploaded, one more for every edit or undo. */
+  version: number;
 }
+
+/** Where an edit stands: being rendered (the previous variants are served meanwhile), or refused by the processor. */
+export type EditStatus = 'processing' | 'failed' | null;
 
 export interface ImageDetail extends ImageCard {
   description: string;
@@ -69,6 +76,13 @@ export interface UploadState {
   variants: Array<Omit<VariantRecord, 'key'> & { url: string }>;
   tags: ImageTag[];
   createdAt: string;
+  /** The version of the variants served now. */
+  version: number;
+  /** The stack of edits the owner asked for, oldest first (`undoEdit` pops the last). */
+  edits: ImageEdit[];
+  editStatus: EditStatus;
+  /** Why the last edit could not be rendered (its edits were dropped). */
+  editFailureReason: string | null;
 }
 
 export interface ImageRow {
@@ -96,4 +110,10 @@ export interface ImageRow {
   /** The tagger's label: 'sensitive' keeps an image out of public feeds. */
   moderation: string | null;
   created_at: Date;
+  version: number;
+  edits: ImageEdit[];
+  edits_version: number;
+  edit_failure: string | null;
+  original_width: number | null;
+  original_height: number | null;
 }

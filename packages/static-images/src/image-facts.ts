@@ -3,6 +3,8 @@ import { imageReads, type VariantRecord, type VisibilityFacts } from '@glimpse/i
 
 /** What the static route needs to answer for one image: who may see it, and its variants. */
 export interface ImageFacts extends VisibilityFacts {
+  /** The rendering served (0 as uploaded, one more per edit); `variants` are this version's. */
+  version: number;
   variants: readonly VariantRecord[];
 }
 
@@ -27,35 +29,36 @@ const MAX_BATCH = 500;
  * invalidation to lose. Under load the cost is one query per batch instead of one per
  * request; when idle, a request costs one query, as before.
  *
- * A ready image's variants never change (the processor only ever marks an image ready once),
- * so they are kept per id and the query reads only the few columns that can change.
+ * A version's variants never change (an edit renders a new version), so they are kept per id
+ * and version, and the query reads only the few columns that can change.
  */
 export function createImageFactsReader(db: Queryable, options: { maxRememberedVariants?: number } = {}): ImageFactsReader {
   const maxRemembered = options.maxRememberedVariants ?? 50_000;
-  /** id → variants of an image seen ready; insertion order doubles as the eviction order. */
-  const knownVariants = new Map<string, readonly VariantRecord[]>();
+  /** id → variants of an image seen ready, with their version; insertion order doubles as the eviction order. */
+  const knownVariants = new Map<string, { version: number; variants: readonly VariantRecord[] }>();
   let pending = new Map<string, Waiting[]>();
   let running = false;
 
-  function remember(id: string, variants: readonly VariantRecord[]) {
+  function remember(id: string, known: { version: number; variants: readonly VariantRecord[] }) {
+    knownVariants.delete(id);
     if (knownVariants.size >= maxRemembered) knownVariants.delete(knownVariants.keys().next().value!);
-    knownVariants.set(id, variants);
+    knownVariants.set(id, known);
   }
 
   async function runBatch(batch: Map<string, Waiting[]>) {
     const ids = [...batch.keys()];
     const rows = await imageReads.visibilityFactsOf(db, ids);
-    const unknown = rows.filter((row) => row.status === 'ready' && !knownVariants.has(row.id)).map((row) => row.id);
+    const unknown = rows.filter((row) => row.status === 'ready' && knownVariants.get(row.id)?.version !== row.version).map((row) => row.id);
     if (unknown.length > 0) {
-      // Read after the row above: a ready image's variants are the same whenever they are read.
+      // Read after the row above: the variants of the version read here (the same or a later one).
       const variants = await imageReads.readyVariantsOf(db, unknown);
-      for (const row of variants) remember(row.id, row.variants);
+      for (const row of variants) remember(row.id, { version: row.version, variants: row.variants });
     }
     const found = new Map<string, ImageFacts>();
     for (const row of rows) {
-      const variants = row.status === 'ready' ? knownVariants.get(row.id) : undefined;
-      if (!variants) knownVariants.delete(row.id);
-      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, variants: variants ?? [] });
+      const known = row.status === 'ready' ? knownVariants.get(row.id) : undefined;
+      if (!known) knownVariants.delete(row.id);
+      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, version: known?.version ?? row.version, variants: known?.variants ?? [] });
     }
     for (const id of ids) if (!found.has(id)) knownVariants.delete(id);
     for (const [id, waiting] of batch) for (const { resolve } of waiting) resolve(found.get(id));

@@ -3,9 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { TokenVerifier, Viewer } from '@glimpse/access-tokens';
 import type { Database } from '@glimpse/database';
 import type { Route } from '@glimpse/http-service';
-import { VARIANT_EXTENSION, VARIANT_NAMES, isVisible, type UrlSigner, type VariantFormat, type VariantRecord } from '@glimpse/images';
+import { VARIANT_EXTENSION, VARIANT_NAMES, isVisible, staticImagePath, type UrlSigner, type VariantFormat, type VariantRecord } from '@glimpse/images';
 import type { Logger } from '@glimpse/logging';
-import type { ObjectStorage } from '@glimpse/object-storage';
+import { ObjectNotFoundError, type ObjectStorage } from '@glimpse/object-storage';
 import { createImageFactsReader } from './image-facts';
 import { createVariantBytesCache } from './variant-bytes';
 
@@ -28,16 +28,21 @@ const FORMAT_BY_EXTENSION: Record<string, VariantFormat> = {
   jpeg: 'jpeg',
 };
 const PATH = new RegExp(
-  `^/static/image/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(${VARIANT_NAMES.join('|')})\\.(${Object.keys(FORMAT_BY_EXTENSION).join('|')})$`,
+  `^/static/image/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(?:v([1-9][0-9]{0,8})/)?(${VARIANT_NAMES.join('|')})\\.(${Object.keys(FORMAT_BY_EXTENSION).join('|')})$`,
 );
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const PRIVATE = 'private, max-age=3600';
+/** An older version's URL points to the current one, and no cache may keep that answer. */
+const NOT_CACHED = 'no-store';
 const DEFAULT_VARIANT_CACHE = { maxBytes: 64 * 1024 * 1024, maxEntryBytes: 512 * 1024 };
 
 /**
- * `GET /static/image/{imageId}/{variant}.{ext}`: variants are immutable once an image is
- * ready, so responses carry a strong ETag and a year-long Cache-Control; Range requests
- * are answered with 206. Unknown, unready, deleted or not-visible images are 404 alike.
+ * `GET /static/image/{imageId}/{variant}.{ext}` (version 0, as uploaded) and
+ * `GET /static/image/{imageId}/v{n}/{variant}.{ext}` (after edits): a version's variants
+ * never change, so responses carry a strong ETag and a year-long Cache-Control; Range
+ * requests are answered with 206. Unknown, unready, deleted or not-visible images are 404
+ * alike. An older version's URL answers 302 to the current one, uncached: the bytes under a
+ * URL are only ever one rendering's, so an immutable cache is never stale.
  *
  * Every answer follows the database as it stands after the request arrived (see
  * `createImageFactsReader`: concurrent requests share one query), so a visibility change or
@@ -73,14 +78,15 @@ export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
     const target = req.url ?? '/';
     const queryAt = target.indexOf('?');
     const match = PATH.exec(queryAt < 0 ? target : target.slice(0, queryAt));
-    if (!match) return notFound(res, 'Expected /static/image/{imageId}/{thumb|medium|large}.{webp|jpg}.');
-    const [, imageId, name, extension] = match as unknown as [string, string, VariantRecord['name'], string];
+    if (!match) return notFound(res, 'Expected /static/image/{imageId}/{thumb|medium|large}.{webp|jpg}, or /static/image/{imageId}/v{n}/… after edits.');
+    const [, imageId, versionText, name, extension] = match as unknown as [string, string, string | undefined, VariantRecord['name'], string];
+    const version = versionText ? Number(versionText) : 0;
 
-    // A request without a token reads the replica; one it does not show as ready yet (just
-    // processed, the replica a moment behind) is asked of the primary before it is a 404.
+    // A request without a token reads the replica; one it does not show as ready yet at this
+    // version (just processed or edited, the replica a moment behind) is asked of the primary before it is a 404.
     const fromReplica = req.headers.authorization || replica === primary ? undefined : await replica.read(imageId);
-    const row = fromReplica?.status === 'ready' ? fromReplica : await primary.read(imageId);
-    if (!row || row.status !== 'ready') return notFound(res);
+    const row = fromReplica?.status === 'ready' && fromReplica.version >= version ? fromReplica : await primary.read(imageId);
+    if (!row || row.status !== 'ready' || row.version < version) return notFound(res);
     // The one visibility rule for a link; a private image also opens with a signed URL (what its owner's pages embed).
     if (!isVisible(row, null, 'link')) {
       const query = new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1));
@@ -88,13 +94,26 @@ export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
       if (!signed && !isVisible(row, (await viewerOf(req))?.id ?? null, 'link')) return notFound(res);
     }
     const format = FORMAT_BY_EXTENSION[extension];
+    const current = (at: number) => staticImagePath(imageId, name, format!, at) + (queryAt < 0 ? '' : target.slice(queryAt));
+    if (row.version > version) return redirect(res, current(row.version));
     const variant = row.variants.find((v) => v.name === name && v.format === format);
     if (!variant) return notFound(res);
+    try {
+      await serve(req, res, variant, row.visibility === 'private');
+    } catch (error) {
+      // Edited meanwhile: the old version's objects went after this request read the row.
+      if (!(error instanceof ObjectNotFoundError) || res.headersSent) throw error;
+      const fresh = await primary.read(imageId);
+      if (fresh?.status === 'ready' && fresh.version > version) return redirect(res, current(fresh.version));
+      throw error;
+    }
+  }
 
+  async function serve(req: IncomingMessage, res: ServerResponse, variant: VariantRecord, isPrivate: boolean) {
     const headers: Record<string, string | number> = {
       'Content-Type': variant.contentType,
       ETag: variant.etag,
-      'Cache-Control': row.visibility === 'private' ? PRIVATE : IMMUTABLE,
+      'Cache-Control': isPrivate ? PRIVATE : IMMUTABLE,
       'Accept-Ranges': 'bytes',
       'Cross-Origin-Resource-Policy': 'same-site',
     };
@@ -124,10 +143,15 @@ export function createStaticImageRoutes(deps: StaticImageDeps): Route[] {
     }
     const body = await deps.storage.openObject(deps.processedBucket, variant.key, range ?? undefined);
     res.writeHead(range ? 206 : 200, headers);
-    await pipeline(body, res).catch((error: unknown) => deps.logger.warn({ err: error, imageId }, 'static: response stream ended early'));
+    await pipeline(body, res).catch((error: unknown) => deps.logger.warn({ err: error, key: variant.key }, 'static: response stream ended early'));
   }
 
   return [{ prefix: STATIC_PREFIX, handler: handle }];
+}
+
+function redirect(res: ServerResponse, location: string) {
+  res.writeHead(302, { Location: location, 'Cache-Control': NOT_CACHED, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`This image was edited; its current rendering is at ${location}\n`);
 }
 
 function notFound(res: ServerResponse, message = 'No such image, or it is not visible to you.') {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { createUpload } from './create.handler';
 import { duplicates } from './duplicates.handler';
+import { edit, undoEdit } from './edit.handler';
+import { editInput } from './edit.schema';
 import { duplicatesInput, imageInput, mineInput, updateInput } from './manage.schema';
 import { mine, remove, status, update } from './manage.handler';
 import { createExport, exportStatus, importStatus, recentExports, recentImports } from './library/library.handler';
@@ -32,6 +34,10 @@ export const uploadRouter = router({
   }),
   /** Groups of the owner's images that look alike (resized or recompressed copies): keep one, delete the others. */
   duplicates: protectedProcedure.input(duplicatesInput).query(({ ctx, input }) => duplicates(ctx, input)),
+  /** Rotate, flip or crop (the owner only): re-rendered from the original; `status` shows when the new variants are served. */
+  edit: protectedProcedure.input(editInput).mutation(({ ctx, input }) => edit(ctx, input)),
+  /** Takes the last edit back (exact: every version is rendered from the original). */
+  undoEdit: protectedProcedure.input(imageInput).mutation(({ ctx, input }) => undoEdit(ctx, input)),
 });
 
 export type UploadRouter = typeof uploadRouter;

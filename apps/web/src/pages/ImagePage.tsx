@@ -10,6 +10,7 @@ import { LikeButton } from '../components/LikeButton';
 import { Notice } from '../components/Notice';
 import { altText, ProgressiveImage } from '../components/ProgressiveImage';
 import { StatusBadge } from '../components/StatusBadge';
+import { EditTools } from '../image-edits/EditTools';
 import { NotFoundPage } from './NotFoundPage';
 
 type ImageDetail = FeedOutputs['image'];
@@ -46,6 +47,8 @@ function ImageView({ image }: { image: ImageDetail }) {
     <article className="page image-page">
       <div className="image-stage">
         <ProgressiveImage
+          // A new rendering (after an edit) is a new picture: fade it in from its own placeholder.
+          key={image.version}
           image={image}
           alt={altText(image)}
           variants={['thumb', 'medium', 'large']}
@@ -101,9 +104,12 @@ function ImageView({ image }: { image: ImageDetail }) {
           </ul>
         )}
         {image.isOwner && (
-          <p className="image-owner-actions">
-            <Link to="/me">Edit in My uploads</Link>
-          </p>
+          <>
+            <EditTools image={image} />
+            <p className="image-owner-actions">
+              <Link to="/me">Edit in My uploads</Link>
+            </p>
+          </>
         )}
       </div>
       <SimilarImages imageId={image.id} />
