@@ -55,6 +55,7 @@ kubectl|k8s.io/kubernetes|v1.34.4|cmd/kubectl|kubectl|staging|-X k8s.io/componen
 coredns|github.com/coredns/coredns|v1.14.7|.|coredns|install|
 registry|github.com/distribution/distribution/v3|v3.0.0|cmd/registry|registry|install|
 promtool|github.com/prometheus/prometheus|v0.316.0|cmd/promtool|promtool|install|-X github.com/prometheus/common/version.Version=${V}
+mailpit|github.com/axllent/mailpit|v1.33.1|.|mailpit|install|-X github.com/axllent/mailpit/config.Version=${V}
 EOF
 )
 

@@ -41,7 +41,7 @@ export function composeGateway(options: { retryDelayMs?: (attempt: number) => nu
     const processor = startImageProcessor(infra, logger, options.retryDelayMs, relay.wake);
     const tagger = config.TAGGER_ENABLED ? startTagger(infra, logger, options.retryDelayMs) : undefined;
     const indexer = await startIndexer(infra, logger, options.retryDelayMs);
-    const notifier = startNotifier(infra, logger, url, options.retryDelayMs);
+    const notifier = startNotifier(infra, logger, url, options.retryDelayMs, relay.wake);
     const stopMaintenance = startMaintenance(infra, logger);
     relay.wake();
     return {

@@ -1,3 +1,4 @@
+import { MESSAGE_LANGUAGES } from '@glimpse/http-service';
 import { z } from 'zod';
 
 /** Inputs of the account procedures; every bad value is a BAD_REQUEST naming its field. */
@@ -24,6 +25,18 @@ export const updateProfileInput = z
   })
   .refine((input) => input.displayName !== undefined || input.bio !== undefined, { message: 'expected displayName or bio', path: ['displayName'] });
 
+export const updateNotificationPreferencesInput = z
+  .object({
+    likesDigest: z.boolean('expected true or false').optional(),
+    uploadFailed: z.boolean('expected true or false').optional(),
+    language: z.enum(MESSAGE_LANGUAGES, `expected one of ${MESSAGE_LANGUAGES.join(', ')}`).optional(),
+  })
+  .refine((input) => input.likesDigest !== undefined || input.uploadFailed !== undefined || input.language !== undefined, {
+    message: 'expected likesDigest, uploadFailed or language',
+    path: ['likesDigest'],
+  });
+
+export type UpdateNotificationPreferencesInput = z.output<typeof updateNotificationPreferencesInput>;
 export type VerifyEmailInput = z.output<typeof verifyEmailInput>;
 export type RequestPasswordResetInput = z.output<typeof requestPasswordResetInput>;
 export type ResetPasswordInput = z.output<typeof resetPasswordInput>;

@@ -15,4 +15,5 @@ export { imageReads, imageWrites, type DetailsChange, type ListScope, type NewIm
 export { imagePipeline, type FeedbackTable, type IndexRow, type ProcessedFacts, type TaggingOutcome } from './pipeline';
 export { hammingDistance } from './perceptual-hash';
 export { imageStatistics } from './statistics';
+export { likesReceived, type LikesReceived } from './likes-received';
 export { feedTagsDrift } from './feed-tags';

@@ -31,6 +31,7 @@ export function Header() {
             <NavLink to="/me">My uploads</NavLink>
             {current.user.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
             <NavLink to="/u/$username" params={{ username: current.user.username }}>{`@${current.user.username}`}</NavLink>
+            <NavLink to="/settings">Settings</NavLink>
             <NotificationBell />
             <button
               type="button"

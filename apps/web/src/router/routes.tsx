@@ -11,6 +11,7 @@ import { SearchPage } from '../pages/SearchPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
 import { UploadPage } from '../pages/UploadPage';
+import { SettingsPage } from '../pages/SettingsPage';
 import { UserPage } from '../pages/UserPage';
 import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { readSearchParams } from '../search/search-params';
@@ -113,6 +114,7 @@ const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path:
 
 const myUploadsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/me', component: MyUploadsPage });
 const uploadRoute = createRoute({ getParentRoute: () => rootRoute, path: '/upload', component: UploadPage });
+const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
   feedRoute,
@@ -121,6 +123,7 @@ const routeTree = rootRoute.addChildren([
   searchRoute,
   myUploadsRoute,
   uploadRoute,
+  settingsRoute,
   signInRoute,
   signUpRoute,
   verifyEmailRoute,

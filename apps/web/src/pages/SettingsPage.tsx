@@ -1,0 +1,14 @@
+import { NotificationSettings } from '../settings/NotificationSettings';
+import { RequireSignIn } from './RequireSignIn';
+
+/** The signed-in user's settings: email notifications and their language. */
+export function SettingsPage() {
+  return (
+    <RequireSignIn>
+      <section className="page page-narrow">
+        <h1>Settings</h1>
+        <NotificationSettings />
+      </section>
+    </RequireSignIn>
+  );
+}
