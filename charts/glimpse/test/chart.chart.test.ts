@@ -692,6 +692,14 @@ describe('email: the notifier and its mail server', () => {
   });
 });
 
+describe('uploads from confirmed addresses only', () => {
+  it('is off by default and tells the upload service when it is on', () => {
+    const config = (objects: K8sObject[]) => named(objects, 'ConfigMap', 'glimpse-config')!.data!;
+    expect(config(render(null)).REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD).toBe('false');
+    expect(config(render(null, ['--set', 'config.requireVerifiedEmailForUpload=true'])).REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD).toBe('true');
+  });
+});
+
 describe('values that do not fit are refused', () => {
   const fails = (extra: string[], message: RegExp) => {
     const result = helm(['template', 'glimpse', CHART, ...extra]);

@@ -130,6 +130,7 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     limits: { maxBytes: config.UPLOAD_MAX_BYTES, maxPixels: config.UPLOAD_MAX_PIXELS, quotaBytes: config.UPLOAD_QUOTA_BYTES },
     uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
     uploadBurst: createTokenBucket({ burst: config.UPLOAD_BURST, perMinute: config.UPLOADS_PER_MINUTE }),
+    requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD,
   };
   return createUploadRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }

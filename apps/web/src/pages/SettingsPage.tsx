@@ -1,12 +1,14 @@
+import { AccountSettings } from '../settings/AccountSettings';
 import { NotificationSettings } from '../settings/NotificationSettings';
 import { RequireSignIn } from './RequireSignIn';
 
-/** The signed-in user's settings: email notifications and their language. */
+/** The signed-in user's settings: the account's address, email notifications and their language. */
 export function SettingsPage() {
   return (
     <RequireSignIn>
       <section className="page page-narrow">
         <h1>Settings</h1>
+        <AccountSettings />
         <NotificationSettings />
       </section>
     </RequireSignIn>
