@@ -48,7 +48,7 @@ export function composeGateway(options: { retryDelayMs?: (attempt: number) => nu
       routes: [
         ...authRoutes(infra, signer, verifier, relay, logger),
         ...notificationRoutes(infra, verifier, logger),
-        ...adminRoutes(infra, verifier, logger),
+        ...adminRoutes(infra, verifier, relay, logger),
         ...uploadRoutes(infra, verifier, relay, logger),
         ...feedRoutes(infra, verifier, relay, logger),
         ...(await searchRoutes(infra, verifier, logger)),

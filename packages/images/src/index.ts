@@ -17,3 +17,4 @@ export { hammingDistance } from './perceptual-hash';
 export { imageStatistics } from './statistics';
 export { likesReceived, type LikesReceived } from './likes-received';
 export { feedTagsDrift } from './feed-tags';
+export { imageModeration, type ModerationDecision } from './moderation';

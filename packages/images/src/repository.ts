@@ -13,10 +13,10 @@ import { isVisible, visibleWhere, type Audience } from './visibility';
  * writes SQL on those tables. Functions take the connection or transaction to run on, so
  * callers compose them into one transaction; none opens its own.
  */
-const COLUMNS = `i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
+export const COLUMNS = `i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
   i.failure_reason, i.tagging_status, i.original_key, i.original_mime, i.width, i.height, i.animated, i.placeholder,
-  i.dominant_color, i.perceptual_hash, i.camera, i.variants, i.like_count, i.view_count, i.moderation, i.created_at`;
-const FROM = 'images i JOIN users u ON u.id = i.owner_id';
+  i.dominant_color, i.perceptual_hash, i.camera, i.variants, i.like_count, i.view_count, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.created_at`;
+export const FROM = 'images i JOIN users u ON u.id = i.owner_id';
 
 /** Which images a keyset page lists, newest first. */
 export type ListScope =
@@ -269,8 +269,8 @@ export const imageReads = {
    * which the embedded database takes more cheaply than a bound array).
    */
   async visibilityFactsOf(tx: Queryable, ids: readonly string[]) {
-    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null }>(
-      'SELECT id, owner_id, visibility, status, moderation FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null; hidden: boolean }>(
+      'SELECT id, owner_id, visibility, status, moderation, hidden_at IS NOT NULL AS hidden FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
       [uuidArrayLiteral(ids)],
     );
   },
@@ -282,8 +282,8 @@ export const imageReads = {
 
   /** What the static file route needs, by id: live rows only. */
   async variantsOf(tx: Queryable, imageId: string) {
-    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants'> & { moderation: string | null }>(
-      'SELECT owner_id, visibility, status, moderation, variants FROM images WHERE id = $1 AND deleted_at IS NULL',
+    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants' | 'moderation' | 'hidden'>>(
+      'SELECT owner_id, visibility, status, moderation, hidden_at IS NOT NULL AS hidden, variants FROM images WHERE id = $1 AND deleted_at IS NULL',
       [imageId],
     );
     return row;

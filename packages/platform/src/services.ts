@@ -65,7 +65,7 @@ export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier:
  * The operators' API (`/api/admin`), served beside auth. Redriving process-images puts its
  * images back to pending first (as the CLI's `redrive` does); other queues move as they are.
  */
-export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
   const { db, queue } = infra;
   const deps = {
     db,
@@ -73,6 +73,8 @@ export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logg
     depth: (name: string) => queue.depth(name),
     deadLetters: (name: string) => queue.deadLetters(name),
     redrive: (name: string) => (name === QUEUES.processImages ? redriveDeadLetters(db, queue, logger, name) : queue.redrive(name)),
+    catalogue: infra.catalogue,
+    wakeRelay: relay.wake,
   };
   return createAdminRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }

@@ -55,7 +55,7 @@ export function createImageFactsReader(db: Queryable, options: { maxRememberedVa
     for (const row of rows) {
       const variants = row.status === 'ready' ? knownVariants.get(row.id) : undefined;
       if (!variants) knownVariants.delete(row.id);
-      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, variants: variants ?? [] });
+      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, hidden: row.hidden, variants: variants ?? [] });
     }
     for (const id of ids) if (!found.has(id)) knownVariants.delete(id);
     for (const [id, waiting] of batch) for (const { resolve } of waiting) resolve(found.get(id));
