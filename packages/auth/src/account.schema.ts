@@ -22,8 +22,10 @@ export const updateProfileInput = z
     // An empty string clears the field.
     displayName: z.string().trim().max(60, 'expected at most 60 characters').refine((value) => !/[\u0000-\u001f]/.test(value), 'expected no control characters').optional(),
     bio: z.string().trim().max(500, 'expected at most 500 characters').optional(),
+    // One of your own photos (upload it as unlisted: it then stays out of feeds and search); null removes it.
+    avatar: z.uuid('expected the id of one of your photos, or null').nullable().optional(),
   })
-  .refine((input) => input.displayName !== undefined || input.bio !== undefined, { message: 'expected displayName or bio', path: ['displayName'] });
+  .refine((input) => input.displayName !== undefined || input.bio !== undefined || input.avatar !== undefined, { message: 'expected displayName, bio or avatar', path: ['displayName'] });
 
 export const updateNotificationPreferencesInput = z
   .object({

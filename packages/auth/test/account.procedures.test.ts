@@ -114,7 +114,7 @@ describe('updateProfile', () => {
     expect(await eva.as.updateProfile({ bio: '' })).toMatchObject({ displayName: 'Eva Lind', bio: null });
     expect((await eva.as.me()).displayName).toBe('Eva Lind');
     expect(await problem(eva.as.updateProfile({ bio: 'x'.repeat(501) }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^bio: expected at most 500/) });
-    expect(await problem(eva.as.updateProfile({}))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/expected displayName or bio/) });
+    expect(await problem(eva.as.updateProfile({}))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/expected displayName, bio or avatar/) });
   });
 });
 

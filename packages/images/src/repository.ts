@@ -218,8 +218,14 @@ export const imageReads = {
   },
 
   /** The owner of a gallery, by username. */
+  /** A user by name, with their profile; `avatar_image_id` only while everyone may see that image. */
   async ownerNamed(tx: Queryable, username: string) {
-    const [owner] = await tx.query<{ id: string; username: string; created_at: Date }>('SELECT id, username, created_at FROM users WHERE username = $1', [username]);
+    const [owner] = await tx.query<{ id: string; username: string; created_at: Date; display_name: string | null; bio: string | null; avatar_image_id: string | null }>(
+      `SELECT u.id, u.username, u.created_at, u.display_name, u.bio,
+              (SELECT i.id FROM images i WHERE i.id = u.avatar_image_id AND ${visibleWhere('link', null)}) AS avatar_image_id
+       FROM users u WHERE u.username = $1`,
+      [username],
+    );
     return owner;
   },
 

@@ -30,6 +30,7 @@ export function Header() {
             <NavLink to="/upload">Upload</NavLink>
             <NavLink to="/me">My uploads</NavLink>
             {current.user.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
+            {current.user.avatarUrl && <img className="avatar" src={current.user.avatarUrl} alt="" width={28} height={28} />}
             <NavLink to="/u/$username" params={{ username: current.user.username }}>{`@${current.user.username}`}</NavLink>
             <NavLink to="/settings">Settings</NavLink>
             <NotificationBell />
