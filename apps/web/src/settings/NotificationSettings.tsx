@@ -12,9 +12,19 @@ const LANGUAGES = [
 export function NotificationSettings() {
   const queryClient = useQueryClient();
   const preferences = useQuery(trpc.auth.notificationPreferences.queryOptions());
+  const key = trpc.auth.notificationPreferences.queryKey();
+  // The box flips at once; a refusal puts it back (and says why).
   const update = useMutation(
     trpc.auth.updateNotificationPreferences.mutationOptions({
-      onSuccess: (saved) => queryClient.setQueryData(trpc.auth.notificationPreferences.queryKey(), saved),
+      onMutate: (change) => {
+        const before = queryClient.getQueryData(key);
+        if (before) queryClient.setQueryData(key, { ...before, ...change });
+        return { before };
+      },
+      onError: (_error, _change, context) => {
+        if (context?.before) queryClient.setQueryData(key, context.before);
+      },
+      onSuccess: (saved) => queryClient.setQueryData(key, saved),
     }),
   );
   const problem = (update.error && describeProblem(update.error)) || (preferences.error && describeProblem(preferences.error));
