@@ -1,7 +1,11 @@
+import type { AuthInputs } from '@glimpse/auth';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { describeProblem } from '../api/errors';
 import { trpc } from '../api/queries';
 import { Notice } from '../components/Notice';
+
+type ChangeInput = AuthInputs['updateNotificationPreferences'];
 
 const LANGUAGES = [
   { value: 'en', label: 'English' },
@@ -12,23 +16,20 @@ const LANGUAGES = [
 export function NotificationSettings() {
   const queryClient = useQueryClient();
   const preferences = useQuery(trpc.auth.notificationPreferences.queryOptions());
-  const key = trpc.auth.notificationPreferences.queryKey();
-  // The box flips at once; a refusal puts it back (and says why).
+  // What was just chosen shows at once (in the same render as the click); a refusal puts the saved value back.
+  const [chosen, setChosen] = useState<ChangeInput>({});
   const update = useMutation(
     trpc.auth.updateNotificationPreferences.mutationOptions({
-      onMutate: (change) => {
-        const before = queryClient.getQueryData(key);
-        if (before) queryClient.setQueryData(key, { ...before, ...change });
-        return { before };
-      },
-      onError: (_error, _change, context) => {
-        if (context?.before) queryClient.setQueryData(key, context.before);
-      },
-      onSuccess: (saved) => queryClient.setQueryData(key, saved),
+      onSuccess: (saved) => queryClient.setQueryData(trpc.auth.notificationPreferences.queryKey(), saved),
+      onSettled: () => setChosen({}),
     }),
   );
+  const change = (input: ChangeInput) => {
+    setChosen((before) => ({ ...before, ...input }));
+    update.mutate(input);
+  };
   const problem = (update.error && describeProblem(update.error)) || (preferences.error && describeProblem(preferences.error));
-  const current = preferences.data;
+  const current = preferences.data && { ...preferences.data, ...chosen };
   return (
     <section className="settings-section" aria-labelledby="settings-notifications">
       <h2 id="settings-notifications">Email</h2>
@@ -36,14 +37,14 @@ export function NotificationSettings() {
       {current && (
         <>
           <label className="check-field">
-            <input type="checkbox" name="likesDigest" checked={current.likesDigest} disabled={update.isPending} onChange={(event) => update.mutate({ likesDigest: event.target.checked })} />
+            <input type="checkbox" name="likesDigest" checked={current.likesDigest} disabled={update.isPending} onChange={(event) => change({ likesDigest: event.target.checked })} />
             <span>
               Daily digest of likes
               <small>One email a day at most, when people liked your photos the day before.</small>
             </span>
           </label>
           <label className="check-field">
-            <input type="checkbox" name="uploadFailed" checked={current.uploadFailed} disabled={update.isPending} onChange={(event) => update.mutate({ uploadFailed: event.target.checked })} />
+            <input type="checkbox" name="uploadFailed" checked={current.uploadFailed} disabled={update.isPending} onChange={(event) => change({ uploadFailed: event.target.checked })} />
             <span>
               When an upload fails
               <small>You see it under the bell either way.</small>
@@ -51,7 +52,7 @@ export function NotificationSettings() {
           </label>
           <label className="field">
             <span className="field-label">Language of your email</span>
-            <select name="language" value={current.language} disabled={update.isPending} onChange={(event) => update.mutate({ language: event.target.value as (typeof LANGUAGES)[number]['value'] })}>
+            <select name="language" value={current.language} disabled={update.isPending} onChange={(event) => change({ language: event.target.value as (typeof LANGUAGES)[number]['value'] })}>
               {LANGUAGES.map((language) => (
                 <option key={language.value} value={language.value}>
                   {language.label}
