@@ -30,7 +30,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const api = (path: string, token: string) => fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ((await r.json()) as { result: { data: any } }).result.data);
+const api = (path: string, token: string) => fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ((await r.json()) as { result: { data: unknown } }).result.data);
 
 describe('settings and moderation in the browser', () => {
   it('saves email preferences and the language, sets an avatar shown in the header and on the user page, and moderates a sensitive photo', async () => {
