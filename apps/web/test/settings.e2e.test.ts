@@ -92,4 +92,17 @@ describe('settings and moderation in the browser', () => {
     await page.getByRole('img', { name: 'Low tide' }).first().waitFor();
     expect(errors).toEqual([]);
   });
+
+  it('takes the email language from a German browser at sign-up', async () => {
+    const page = await (await browser.newContext({ locale: 'de-DE' })).newPage();
+    await page.goto(`${gateway.url}/signup`);
+    await page.getByLabel('Email').fill('uwe@example.com');
+    await page.getByLabel('Username').fill('uwe');
+    await page.getByLabel('Password').fill('ein gutes langes Passwort');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('link', { name: '@uwe' }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Language of your email').waitFor();
+    expect(await page.getByLabel('Language of your email').inputValue()).toBe('de');
+  });
 });

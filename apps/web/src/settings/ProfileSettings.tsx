@@ -3,9 +3,21 @@ import { useState, type FormEvent } from 'react';
 import { describeProblem, problemFor } from '../api/errors';
 import { trpc } from '../api/queries';
 import { session } from '../api/session';
+import { upload } from '../api/trpc';
 import { sendUpload } from '../api/upload-request';
 import { Notice } from '../components/Notice';
 import { TextField } from '../components/TextField';
+
+/** Polls an upload until it is ready or failed (a minute at most). */
+async function settled(imageId: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = await upload.status.query({ imageId });
+    if (state.status === 'ready' || state.status === 'failed') return state;
+    if (Date.now() > deadline) throw new Error('The picture is still being processed; try again in a moment.');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 /**
  * Your name, bio and avatar. The avatar is uploaded like any photo (the same checks and
@@ -17,6 +29,7 @@ export function ProfileSettings() {
   const [edits, setEdits] = useState<{ displayName?: string; bio?: string }>({});
   const [uploading, setUploading] = useState<number | null>(null);
   const [uploadProblem, setUploadProblem] = useState<string | null>(null);
+  const [processing, setProcessing] = useState(false);
   const update = useMutation(
     trpc.auth.updateProfile.mutationOptions({
       onSuccess: (user) => {
@@ -42,11 +55,16 @@ export function ProfileSettings() {
     setUploading(0);
     try {
       const created = await sendUpload(file, { title: 'Avatar', description: '', visibility: 'unlisted', tags: '' }, setUploading);
+      setProcessing(true);
+      // Set once its thumbnail exists, so that the header and your page never show a broken picture.
+      const state = await settled(created.imageId);
+      if (state.status === 'failed') throw new Error(`This picture could not be processed: ${state.failureReason ?? 'unknown reason'}`);
       update.mutate({ avatar: created.imageId });
     } catch (error) {
       setUploadProblem(describeProblem(error).message);
     } finally {
       setUploading(null);
+      setProcessing(false);
     }
   };
 
@@ -56,8 +74,8 @@ export function ProfileSettings() {
       <div className="avatar-row">
         {me.data.avatarUrl ? <img className="avatar" src={me.data.avatarUrl} alt="Your avatar" width={64} height={64} /> : <span className="avatar avatar-empty" aria-hidden="true" style={{ width: 64, height: 64 }} />}
         <label className="button">
-          {uploading !== null ? `Uploading… ${Math.round(uploading * 100)}%` : 'Choose an avatar'}
-          <input type="file" accept="image/*" hidden aria-label="Avatar picture" disabled={uploading !== null} onChange={(event) => void onAvatar(event.target.files?.[0])} />
+          {processing ? 'Processing…' : uploading !== null ? `Uploading… ${Math.round(uploading * 100)}%` : 'Choose an avatar'}
+          <input type="file" accept="image/*" hidden aria-label="Avatar picture" disabled={uploading !== null || processing} onChange={(event) => void onAvatar(event.target.files?.[0])} />
         </label>
         {me.data.avatarUrl && (
           <button type="button" className="button-quiet" disabled={update.isPending} onClick={() => update.mutate({ avatar: null })}>
