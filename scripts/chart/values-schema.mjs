@@ -16,7 +16,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHART = join(ROOT, 'charts/glimpse');
 
 const COMPONENTS = ['auth', 'upload', 'feed', 'search', 'static', 'web', 'imageProcessor', 'imageTagger', 'indexer', 'notifier'];
-const DEPENDENCIES = ['database.cockroachdb', 'database.postgresql', 'objectStorage.minio', 'queue.rabbitmq', 'searchEngine.typesense', 'recommender.gorse'];
+const DEPENDENCIES = ['database.cockroachdb', 'database.postgresql', 'objectStorage.minio', 'queue.rabbitmq', 'searchEngine.typesense', 'recommender.gorse', 'mail.mailpit'];
 
 const freeObject = (description) => ({ type: 'object', ...(description ? { description } : {}) });
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
@@ -72,6 +72,7 @@ const OVERRIDES = {
   'config.adminEmails': { type: 'array', items: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' } },
   'mail.from': { type: 'string', minLength: 3 },
   'mail.maxAttempts': { type: 'integer', minimum: 1 },
+  'mail.mailpit.maxMessages': { type: 'integer', minimum: 1 },
   'secrets.smtpUrl': { type: 'string', pattern: '^(smtps?://.+)?$' },
   'networkPolicy.kubeAPI.ports': { type: 'array', items: port },
   'metrics.serviceMonitor.labels': stringMap,

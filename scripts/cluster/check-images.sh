@@ -4,7 +4,7 @@
 # answers its health check. Published ports are bound to 127.0.0.1 only.
 #
 #   scripts/cluster/check-images.sh [NAME...]    NAME: runtime apps tagger web postgres rabbitmq
-#                                                minio gorse traefik pause coredns (default: all)
+#                                                minio gorse traefik mailpit pause coredns (default: all)
 # Prints `ok NAME: ...` or `FAILED NAME: ...` per check; exits 1 if any failed.
 set -uo pipefail
 
@@ -186,6 +186,24 @@ check_traefik() {
   fi
 }
 
+check_mailpit() {
+  local id p tag
+  tag="glimpse-deps/mailpit:$(install_list mailpit)"
+  # the chart's env (templates/deps/mailpit.yaml), its uid, volumes and read-only root
+  id=$(run mailpit --read-only --user 65532:65532 --tmpfs /tmp --tmpfs /data:mode=1777 -p 127.0.0.1::8025 \
+    -e MP_SMTP_BIND_ADDR=0.0.0.0:1025 -e MP_UI_BIND_ADDR=0.0.0.0:8025 -e MP_DATABASE=/data/mailpit.db -e MP_MAX_MESSAGES=500 \
+    -e MP_SMTP_AUTH_ACCEPT_ANY=true -e MP_SMTP_AUTH_ALLOW_INSECURE=true -e MP_DISABLE_VERSION_CHECK=true -e TMPDIR=/tmp \
+    "$tag") || { fail "mailpit: did not start"; return; }
+  p=$(port "$id" 8025)
+  if wait_for 30 curl -fsS "http://127.0.0.1:$p/readyz" \
+    && curl -fsS "http://127.0.0.1:$p/api/v1/messages" >/dev/null \
+    && curl -fsS -o /dev/null "http://127.0.0.1:$p/dist/app.js"; then
+    ok "mailpit: /readyz, the API and the web UI's script, as uid $(uid_of "$id"), read-only root, the chart's env"
+  else
+    fail "mailpit: not ready, or its web UI is missing"; logs "$id"
+  fi
+}
+
 check_pause() {
   local id
   id=$(run pause --read-only glimpse-base/pause:3.10) || { fail "pause: did not start"; return; }
@@ -207,7 +225,7 @@ check_coredns() {
 }
 
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(runtime apps tagger web postgres rabbitmq minio gorse traefik pause coredns)
+[ ${#names[@]} -gt 0 ] || names=(runtime apps tagger web postgres rabbitmq minio gorse traefik mailpit pause coredns)
 for n in "${names[@]}"; do
   start=$SECONDS
   "check_$n"

@@ -4,7 +4,7 @@
 #
 #   scripts/cluster/images.sh [STEP...] [--import]
 #     STEP: base (Debian rootfs, node, distroless-like runtimes, nginx), app (the project's
-#           Dockerfile: glimpse/<app>:ci and glimpse/web:ci), deps (postgres, rabbitmq, minio,
+#           Dockerfile: glimpse/<app>:ci and glimpse/web:ci), deps (postgres, rabbitmq, minio, mailpit,
 #           gorse-in-one, traefik, pause, coredns), values (writes values-local-images.yaml);
 #           default: base app deps values
 #     --import  also `docker save | ctr images import` every image into the containerd at
@@ -200,11 +200,12 @@ PG_TAG=glimpse-deps/postgres:15
 RABBITMQ_TAG=glimpse-deps/rabbitmq:3.10-management
 dep_tags() {
   MINIO_VERSION=$(pinned minio) GORSE_VERSION=$(pinned gorse) TRAEFIK_VERSION=$(pinned traefik)
-  COREDNS_VERSION=$(pinned coredns)
+  COREDNS_VERSION=$(pinned coredns) MAILPIT_VERSION=$(pinned mailpit)
   MINIO_TAG="glimpse-deps/minio:$MINIO_VERSION"
   GORSE_TAG="glimpse-deps/gorse-in-one:$GORSE_VERSION"
   TRAEFIK_TAG="glimpse-deps/traefik:$TRAEFIK_VERSION"
   COREDNS_TAG="glimpse-deps/coredns:${COREDNS_VERSION#v}"
+  MAILPIT_TAG="glimpse-deps/mailpit:$MAILPIT_VERSION"
 }
 
 # a FROM-scratch-style image around one host binary and any extra files (a target of deps.Dockerfile)
@@ -226,14 +227,15 @@ step_deps() {
   build "$RABBITMQ_TAG" "$(inputs_hash "$IMAGES/rabbitmq.Dockerfile" "$IMAGES/rabbitmq-entrypoint.sh" -- "$deb")" \
     -f "$IMAGES/rabbitmq.Dockerfile" --build-arg "DEBIAN_IMAGE=$DEBIAN" "$IMAGES"
 
-  # MinIO, Gorse and Traefik from the Go module proxy (slow the first time, then cached)
+  # MinIO, Gorse, Traefik and Mailpit from the Go module proxy (slow the first time, then cached)
   local start=$SECONDS
-  nice -n 19 bash "$ROOT/scripts/tools/install.sh" minio gorse traefik
-  log "install.sh minio gorse traefik: $((SECONDS - start))s"
+  nice -n 19 bash "$ROOT/scripts/tools/install.sh" minio gorse traefik mailpit
+  log "install.sh minio gorse traefik mailpit: $((SECONDS - start))s"
   bin="$TOOLS_DIR/bin"
   binary_image "$MINIO_TAG" minio "$bin/minio"
   binary_image "$GORSE_TAG" gorse-in-one "$bin/gorse-in-one" "$IMAGES/gorse-passwd"
   binary_image "$TRAEFIK_TAG" traefik "$bin/traefik"
+  binary_image "$MAILPIT_TAG" mailpit "$bin/mailpit"
   if [ -x "$bin/coredns" ]; then
     binary_image "$COREDNS_TAG" coredns "$bin/coredns"
   else
@@ -278,6 +280,9 @@ recommender:
     image: {repository: ${GORSE_TAG%:*}, tag: "${GORSE_TAG##*:}", pullPolicy: IfNotPresent}
 traefik:
   image: {repository: ${TRAEFIK_TAG%:*}, tag: "${TRAEFIK_TAG##*:}", pullPolicy: IfNotPresent}
+mail:
+  mailpit:
+    image: {repository: ${MAILPIT_TAG%:*}, tag: "${MAILPIT_TAG##*:}", pullPolicy: IfNotPresent}
 EOF
   log "wrote ${file#"$ROOT"/}:"
   cat "$file"
@@ -290,7 +295,7 @@ all_images() {
   local app
   printf '%s\n' "$PAUSE"
   for app in $APPS web; do printf 'glimpse/%s:ci\n' "$app"; done
-  printf '%s\n' "$PG_TAG" "$RABBITMQ_TAG" "$MINIO_TAG" "$GORSE_TAG" "$TRAEFIK_TAG" "$COREDNS_TAG"
+  printf '%s\n' "$PG_TAG" "$RABBITMQ_TAG" "$MINIO_TAG" "$GORSE_TAG" "$TRAEFIK_TAG" "$COREDNS_TAG" "$MAILPIT_TAG"
 }
 
 # the image id (config digest) containerd holds under REF, if any

@@ -28,7 +28,7 @@ trap cleanup EXIT
 
 [ "$(id -u)" = 0 ] || fail "the cluster tier needs root"
 bash scripts/cluster/prereqs.sh || fail "installing Debian packages"; timing prereqs
-nice -n 10 bash scripts/tools/install.sh kubernetes kubectl coredns helm minio gorse traefik || fail "building the tools"; timing tools
+nice -n 10 bash scripts/tools/install.sh kubernetes kubectl coredns helm minio gorse traefik mailpit || fail "building the tools"; timing tools
 bash scripts/cluster/docker.sh start || fail "starting dockerd"; timing docker
 nice -n 10 bash scripts/cluster/images.sh || fail "building the images"; timing images
 bash scripts/cluster/node.sh down >/dev/null 2>&1   # whatever an interrupted run left

@@ -39,7 +39,9 @@ SRC_DIR="$TOOLS_DIR/src"
 #   ldflags: ${V} is replaced by the version.
 # Versions are the newest ones whose whole dependency graph the module proxy these machines
 # reach serves: Traefik 3.7.x needs module versions it refuses (lego v5.4.1, go-http-auth of
-# 2026), so Traefik is 3.6.12; Tilt is 0.34.0 for the same reason.
+# 2026), so Traefik is 3.6.12; Tilt is 0.34.0 for the same reason. Mailpit is v1.27.11: the
+# proxy serves v1.33.1 too, but its web UI needs rapidoc 12 and sass-embedded 1.108.1, which the
+# npm registry these machines reach does not serve; v1.27.11's package-lock installs whole.
 TOOLS=$(cat <<'EOF'
 helm|helm.sh/helm/v4|v4.3.1|cmd/helm|helm|install|-X helm.sh/helm/v4/internal/version.version=${V}
 kube-score|github.com/zegl/kube-score|v1.20.0|cmd/kube-score|kube-score|install|-X main.version=${V}
@@ -55,6 +57,7 @@ kubectl|k8s.io/kubernetes|v1.34.4|cmd/kubectl|kubectl|staging|-X k8s.io/componen
 coredns|github.com/coredns/coredns|v1.14.7|.|coredns|install|
 registry|github.com/distribution/distribution/v3|v3.0.0|cmd/registry|registry|install|
 promtool|github.com/prometheus/prometheus|v0.316.0|cmd/promtool|promtool|install|-X github.com/prometheus/common/version.Version=${V}
+mailpit|github.com/axllent/mailpit|v1.27.11|.|mailpit|build|-X github.com/axllent/mailpit/config.Version=${V}
 EOF
 )
 
@@ -66,6 +69,16 @@ tool_env() {
     # tilt links tree-sitter (cgo); the checksum database the proxy mirrors does not list
     # tilt's module, so its checksum is taken from the proxy alone
     tilt) echo "CGO_ENABLED=1 GONOSUMDB=github.com/tilt-dev/tilt" ;;
+  esac
+}
+
+# Steps some builds need inside their writable copy before `go build`.
+tool_prebuild() {
+  case "$1" in
+    # Mailpit embeds its web UI (server/ui/dist), which the module does not ship: it is built
+    # with npm from the module's own package-lock.json, from the npm registry, scripts off
+    # (esbuild's binary comes as an optional dependency); without it the UI is an empty page.
+    mailpit) npm ci --ignore-scripts --no-audit --no-fund && npm run package ;;
   esac
 }
 
@@ -154,7 +167,7 @@ install_tool() {
     rm -rf "$copy"
     cp -R "$dir" "$copy"
     chmod -R u+w "$copy"
-    if ! (cd "$copy" && "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/$binary.tmp" "./$pkg") >>"$logf" 2>&1; then
+    if ! (cd "$copy" && tool_prebuild "$name" && "$GO" build -trimpath -ldflags "$ldflags" -o "$BIN_DIR/$binary.tmp" "./$pkg") >>"$logf" 2>&1; then
       tail -n 30 "$logf" >&2
       rm -f "$BIN_DIR/$binary.tmp"
       die "$name: go build failed in $copy; full output in $logf"

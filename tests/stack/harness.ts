@@ -26,8 +26,11 @@ export const SERVICES = {
   static: 'apps/static/src/main.ts',
   'image-processor': 'workers/image-processor/src/main.ts',
   'image-tagger': 'workers/image-tagger/src/main.ts',
+  notifier: 'workers/notifier/src/main.ts',
 } as const;
 export type ServiceName = keyof typeof SERVICES;
+/** What a stack runs unless told otherwise: the notifier only where a test brings its mail server. */
+export const DEFAULT_SERVICES = (Object.keys(SERVICES) as ServiceName[]).filter((name) => name !== 'notifier');
 
 function required(name: string): string {
   const value = process.env[name];
@@ -171,7 +174,7 @@ export async function startStack(options: { services?: ServiceName[]; env?: Reco
   execFileSync(process.execPath, [...node('apps/cli/src/main.ts'), 'migrate', '--wait', '60'], { cwd: root, env: { ...process.env, ...env }, stdio: 'pipe' });
 
   const stack = new Stack(id, env, logDir);
-  const wanted = options.services ?? (Object.keys(SERVICES) as ServiceName[]);
+  const wanted = options.services ?? DEFAULT_SERVICES;
   try {
     await stack.start('auth');
     await Promise.all(wanted.filter((name) => name !== 'auth').map((name) => stack.start(name)));

@@ -8,5 +8,5 @@ await runService('auth', async ({ config, infra, logger }) => {
   const signer = createSigner(config);
   const verifier = await createVerifier(config, signer);
   const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
-  return { routes: [...authRoutes(infra, signer, verifier, relay, logger), ...notificationRoutes(infra, verifier, logger), ...adminRoutes(infra, verifier, logger)], stop: () => relay.stop() };
+  return { routes: [...authRoutes(infra, signer, verifier, relay, logger), ...notificationRoutes(infra, verifier, logger), ...adminRoutes(infra, verifier, relay, logger)], stop: () => relay.stop() };
 });

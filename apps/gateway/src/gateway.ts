@@ -41,14 +41,14 @@ export function composeGateway(options: { retryDelayMs?: (attempt: number) => nu
     const processor = startImageProcessor(infra, logger, options.retryDelayMs, relay.wake);
     const tagger = config.TAGGER_ENABLED ? startTagger(infra, logger, options.retryDelayMs) : undefined;
     const indexer = await startIndexer(infra, logger, options.retryDelayMs);
-    const notifier = startNotifier(infra, logger, url, options.retryDelayMs);
+    const notifier = startNotifier(infra, logger, url, options.retryDelayMs, relay.wake);
     const stopMaintenance = startMaintenance(infra, logger);
     relay.wake();
     return {
       routes: [
         ...authRoutes(infra, signer, verifier, relay, logger),
         ...notificationRoutes(infra, verifier, logger),
-        ...adminRoutes(infra, verifier, logger),
+        ...adminRoutes(infra, verifier, relay, logger),
         ...uploadRoutes(infra, verifier, relay, logger),
         ...feedRoutes(infra, verifier, relay, logger),
         ...(await searchRoutes(infra, verifier, logger)),

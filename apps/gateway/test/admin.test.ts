@@ -36,6 +36,8 @@ describe('who is an admin', () => {
       client.queues.query(),
       client.deadLetters.query({ queue: QUEUES.notifications }),
       client.redrive.mutate({ queue: QUEUES.notifications }),
+      client.moderationQueue.query({}),
+      client.moderate.mutate({ imageId: '00000000-0000-4000-8000-000000000000', decision: 'approve' }),
     ];
     for (const refused of await Promise.all(calls(member.admin).map(failure))) {
       expect(refused).toMatchObject({ code: 'FORBIDDEN', message: 'Only administrators may use the admin API.' });

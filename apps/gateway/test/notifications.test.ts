@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiClients } from '@glimpse/api-client';
 import { QUEUES } from '@glimpse/job-queue';
+import { scheduleLikesDigests } from '@glimpse/notifications';
 import { linkIn, noiseJpeg, startSmtpCapture, until, type SmtpCapture } from '@glimpse/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure, startTestGateway, type TestGateway } from './harness';
@@ -127,6 +128,65 @@ describe('a failed upload', () => {
     const dee = await glimpse.signUp('deena');
     expect(await dee.notifications.markRead.mutate({ ids: [item.id] })).toEqual({ unread: 0 });
     expect(await failure(apiClients(glimpse.url).notifications.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('in the user\'s language', () => {
+  it('writes German to someone who signed up from a German browser: the confirmation and the reset email', async () => {
+    const response = await fetch(`${glimpse.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' },
+      body: JSON.stringify({ email: 'greta@example.com', username: 'greta', password: 'correct horse battery' }),
+    });
+    const signedUp = (await response.json()) as { result: { data: { user: { language: string } } } };
+    expect(signedUp.result.data.user.language).toBe('de');
+    const [confirm] = await smtp.waitFor('greta@example.com', /bestätigen/i);
+    expect(confirm!.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Glimpse');
+
+    await apiClients(glimpse.url).auth.requestPasswordReset.mutate({ email: 'greta@example.com' });
+    const [reset] = await smtp.waitFor('greta@example.com', /passwort/i);
+    expect(reset!.subject).toBe('Setzen Sie Ihr Glimpse-Passwort zurück');
+    expect(reset!.text).toMatch(/^Hallo greta,/);
+    expect(reset!.text).toContain('Der Link funktioniert einmal und eine Stunde lang.');
+    expect(`${linkIn(reset!).origin}${linkIn(reset!).pathname}`).toBe(`${PUBLIC_URL}/reset-password`);
+  });
+
+  it('follows the language chosen in the preferences', async () => {
+    const hugo = await glimpse.signUp('hugo');
+    await smtp.waitFor('hugo@example.com', /confirm your email/i);
+    expect(await hugo.auth.updateNotificationPreferences.mutate({ language: 'de' })).toMatchObject({ language: 'de' });
+    await apiClients(glimpse.url).auth.requestPasswordReset.mutate({ email: 'hugo@example.com' });
+    const [reset] = await smtp.waitFor('hugo@example.com', /passwort/i);
+    expect(reset!.subject).toBe('Setzen Sie Ihr Glimpse-Passwort zurück');
+  });
+});
+
+describe('the daily likes digest', () => {
+  it('goes out through the outbox, the queue and SMTP once a day, to who wants it', async () => {
+    const ivy = await glimpse.signUp('ivy');
+    const jay = await glimpse.signUp('jay');
+    const kit = await glimpse.signUp('kit');
+    expect(await jay.auth.updateNotificationPreferences.mutate({ likesDigest: false })).toMatchObject({ likesDigest: false });
+    const ivysPhoto = await glimpse.uploadOk(ivy, await noiseJpeg(300, 200), { title: 'Lagoon' });
+    const jaysPhoto = await glimpse.uploadOk(jay, await noiseJpeg(300, 200), { title: 'Ridge' });
+    await glimpse.settle(ivy, ivysPhoto);
+    await glimpse.settle(jay, jaysPhoto);
+    await kit.feed.like.mutate({ imageId: ivysPhoto });
+    await kit.feed.like.mutate({ imageId: jaysPhoto });
+
+    // The pass the notifier runs every 15 minutes, as it runs tomorrow (it covers today); twice, as two notifiers would.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const started = Date.now();
+    const passes = await Promise.all([scheduleLikesDigests(glimpse.gateway.infra.db, tomorrow), scheduleLikesDigests(glimpse.gateway.infra.db, tomorrow)]);
+    expect(passes.map((pass) => pass.claimed).sort()).toEqual([false, true]);
+    const [digest] = await smtp.waitFor('ivy@example.com', /likes? on/);
+    console.log(`likes digest scheduled → delivered: ${digest!.receivedAt - started} ms`);
+    expect(digest!.subject).toBe(`Your photos got 1 like on ${new Date().toISOString().slice(0, 10)}`);
+    expect(digest!.text).toContain('"Lagoon": 1 like');
+    await scheduleLikesDigests(glimpse.gateway.infra.db, tomorrow);
+    await sleep(500);
+    expect(smtp.to('ivy@example.com', /likes? on/)).toHaveLength(1);
+    expect(smtp.to('jay@example.com', /likes? on/)).toHaveLength(0);
   });
 });
 

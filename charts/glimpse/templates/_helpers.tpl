@@ -202,7 +202,11 @@ env:
   - name: AUTH_PRIVATE_KEY
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: AUTH_PRIVATE_KEY}}
   {{- end }}
-  {{- if eq .component "notifier" }}
+  {{- if and (eq .component "notifier") .root.Values.mail.mailpit.enabled }}
+  # the bundled Mailpit (mail.mailpit.enabled) catches every email
+  - name: SMTP_URL
+    value: {{ printf "smtp://%s:1025" (include "glimpse.host" (dict "root" .root "name" "mailpit")) | quote }}
+  {{- else if eq .component "notifier" }}
   - name: SMTP_URL
     valueFrom: {secretKeyRef: {name: {{ $secret }}, key: SMTP_URL, optional: true}}
   - name: SMTP_USER

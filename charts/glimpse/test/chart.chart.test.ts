@@ -692,6 +692,54 @@ describe('email: the notifier and its mail server', () => {
   });
 });
 
+describe('the bundled Mailpit (mail.mailpit.enabled)', () => {
+  const trial = render('charts/glimpse/ci/trial-values.yaml');
+  const notifierEnv = (objects: K8sObject[]) => podSpec(named(objects, 'Deployment', 'glimpse-notifier')!).containers[0].env as Array<{ name: string; value?: string; valueFrom?: any }>;
+
+  it('runs in the trial profile with its SMTP port and web UI, and the notifier sends there', () => {
+    const deployment = named(trial, 'Deployment', 'glimpse-mailpit')!;
+    const container = podSpec(deployment).containers[0];
+    expect(container.image).toBe('axllent/mailpit:v1.27.11');
+    expect(container.ports.map((p: any) => [p.name, p.containerPort])).toEqual([['smtp', 1025], ['http', 8025]]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(container.env).toEqual(expect.arrayContaining([{ name: 'MP_DISABLE_VERSION_CHECK', value: 'true' }, { name: 'MP_MAX_MESSAGES', value: '500' }]));
+    const service = named(trial, 'Service', 'glimpse-mailpit')!;
+    expect(service.spec.ports.map((p: any) => p.port)).toEqual([1025, 8025]);
+    const smtp = notifierEnv(trial).filter((e) => e.name.startsWith('SMTP_'));
+    expect(smtp).toEqual([{ name: 'SMTP_URL', value: 'smtp://glimpse-mailpit.glimpse.svc.cluster.local:1025' }]);
+    // the notifier alone talks SMTP
+    for (const o of workloads(trial)) {
+      if (o.metadata.name === 'glimpse-notifier') continue;
+      expect(podSpec(o).containers.flatMap((c: any) => c.env ?? []).find((e: any) => e.name === 'SMTP_URL'), o.metadata.name).toBeUndefined();
+    }
+  });
+
+  it('is reached only from the Glimpse pods, on its two ports', () => {
+    const policy = named(render('charts/glimpse/ci/trial-values.yaml', ['--set', 'networkPolicy.enabled=true']), 'NetworkPolicy', 'glimpse-mailpit')!;
+    expect(policy.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('mailpit');
+    expect(policy.spec.ingress[0].ports.map((p: any) => p.port)).toEqual([1025, 8025]);
+    expect(policy.spec.ingress[0].from[0].podSelector.matchLabels['glimpse.dev/role']).toBe('app');
+  });
+
+  it('is on in the cluster tier\'s trial and in Tilt, off by default and in production, where SMTP comes from the Secret', () => {
+    const local = render('charts/glimpse/ci/trial-values.yaml', ['-f', 'scripts/cluster/values-trial.yaml', '-f', 'scripts/cluster/values-local-images.yaml']);
+    expect(podSpec(named(local, 'Deployment', 'glimpse-mailpit')!).containers[0].image).toBe('glimpse-deps/mailpit:v1.27.11');
+    expect(named(render('k8s/values-dev.yaml'), 'Deployment', 'glimpse-mailpit')).toBeDefined();
+    for (const objects of [render(null), render('charts/glimpse/ci/production-values.yaml')]) {
+      expect(named(objects, 'Deployment', 'glimpse-mailpit')).toBeUndefined();
+      expect(notifierEnv(objects).find((e) => e.name === 'SMTP_URL')!.valueFrom.secretKeyRef.key).toBe('SMTP_URL');
+    }
+  });
+});
+
+describe('uploads from confirmed addresses only', () => {
+  it('is off by default and tells the upload service when it is on', () => {
+    const config = (objects: K8sObject[]) => named(objects, 'ConfigMap', 'glimpse-config')!.data!;
+    expect(config(render(null)).REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD).toBe('false');
+    expect(config(render(null, ['--set', 'config.requireVerifiedEmailForUpload=true'])).REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD).toBe('true');
+  });
+});
+
 describe('values that do not fit are refused', () => {
   const fails = (extra: string[], message: RegExp) => {
     const result = helm(['template', 'glimpse', CHART, ...extra]);

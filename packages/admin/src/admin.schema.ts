@@ -16,6 +16,16 @@ export const topTagsInput = z.object({ limit: z.number().int().min(1, 'expected 
 
 export const activityInput = z.object({ days: z.number().int('expected a whole number').min(1, 'expected at least 1').max(90, 'expected at most 90').default(14) }).default({ days: 14 });
 
+export const moderationQueueInput = z
+  .object({
+    cursor: z.string().max(500, 'expected the nextCursor of an earlier page').optional(),
+    limit: z.number().int('expected a whole number').min(1, 'expected at least 1').max(100, 'expected at most 100').default(24),
+  })
+  .default({ limit: 24 });
+export const moderateInput = z.object({ imageId: z.uuid('expected an image id'), decision: z.enum(['approve', 'hide'], 'expected "approve" or "hide"') });
+
+export type ModerationQueueInput = z.output<typeof moderationQueueInput>;
+export type ModerateInput = z.output<typeof moderateInput>;
 export type ActivityInput = z.output<typeof activityInput>;
 export type UsersInput = z.output<typeof usersInput>;
 export type SetDisabledInput = z.output<typeof setDisabledInput>;

@@ -5,7 +5,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { adminRouter, type AdminRouter } from './router';
 import { createContextInner, type AdminDeps } from './trpc';
 
-/** The operators' API (`/api/admin`): users (search, disable, make admin), images by status, queues and dead letters, top tags. */
+/** The operators' API (`/api/admin`): users (search, disable, make admin), images by status, queues and dead letters, top tags, the moderation queue. */
 export { adminRouter, type AdminRouter } from './router';
 export { createContextInner, type AdminContext, type AdminDeps } from './trpc';
 export type AdminInputs = inferRouterInputs<AdminRouter>;

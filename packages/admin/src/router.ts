@@ -1,5 +1,6 @@
-import { activityInput, queueInput, setDisabledInput, setRoleInput, topTagsInput, usersInput } from './admin.schema';
+import { activityInput, moderateInput, moderationQueueInput, queueInput, setDisabledInput, setRoleInput, topTagsInput, usersInput } from './admin.schema';
 import { activity, deadLetters, imagesByStatus, queues, redrive, topTags } from './operations.handler';
+import { moderate, moderationQueue } from './moderation.handler';
 import { adminProcedure, router } from './trpc';
 import { setDisabled, setRole, users } from './users.handler';
 
@@ -14,6 +15,8 @@ export const adminRouter = router({
   queues: adminProcedure.query(({ ctx }) => queues(ctx)),
   deadLetters: adminProcedure.input(queueInput).query(({ ctx, input }) => deadLetters(ctx, input)),
   redrive: adminProcedure.input(queueInput).mutation(({ ctx, input }) => redrive(ctx, input)),
+  moderationQueue: adminProcedure.input(moderationQueueInput).query(({ ctx, input }) => moderationQueue(ctx, input)),
+  moderate: adminProcedure.input(moderateInput).mutation(({ ctx, input }) => moderate(ctx, input)),
 });
 
 export type AdminRouter = typeof adminRouter;

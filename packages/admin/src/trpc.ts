@@ -1,6 +1,7 @@
 import type { Database } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
 import { createServiceTRPC, type RequestContext } from '@glimpse/http-service';
+import type { ImageCatalogue } from '@glimpse/images';
 import type { DeadLetter, QueueDepth } from '@glimpse/job-queue';
 
 export interface AdminDeps {
@@ -11,6 +12,10 @@ export interface AdminDeps {
   deadLetters(queue: string): Promise<DeadLetter[]>;
   /** Puts a queue's dead letters back (for process-images, their images back to pending first); returns how many. */
   redrive(queue: string): Promise<number>;
+  /** Signed thumbnail URLs for the moderation queue (an admin sees what it reviews, private or hidden). */
+  catalogue: ImageCatalogue;
+  /** Publish the index jobs of a review now rather than at the relay's next poll. */
+  wakeRelay: () => void;
 }
 
 export type AdminContext = RequestContext & AdminDeps;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
 import type { ProtectedContext } from '@glimpse/http-service';
-import { imageWrites } from '@glimpse/images';
+import { imageReads, imageWrites } from '@glimpse/images';
 import { QUEUES } from '@glimpse/job-queue';
 import { enqueueJob } from '@glimpse/outbox';
 import { consumeAccountToken, issueAccountToken } from './account-tokens';
@@ -127,12 +127,26 @@ export async function deleteAccount(ctx: SignedIn, input: DeleteAccountInput) {
   };
 }
 
+/**
+ * An avatar is one of the user's own images, through the same pipeline as any upload (type
+ * sniffed, size and pixel caps, metadata stripped): not private, since everyone sees it, and
+ * not failed. Pending is fine: its thumbnail appears once it is ready.
+ */
+async function assertAvatar(ctx: SignedIn, imageId: string) {
+  const image = await imageReads.find(ctx.db, imageId);
+  if (!image || image.owner_id !== ctx.viewer.id) throw new GlimpseError('INVALID_INPUT', 'avatar: expected the id of one of your own photos (upload the picture first)', 'avatar');
+  if (image.visibility === 'private') throw new GlimpseError('INVALID_INPUT', 'avatar: a private photo cannot be your avatar, since everyone sees avatars; make it unlisted', 'avatar');
+  if (image.status === 'failed') throw new GlimpseError('INVALID_INPUT', `avatar: this photo could not be processed (${image.failure_reason ?? 'unknown reason'}); upload another`, 'avatar');
+}
+
 export async function updateProfile(ctx: SignedIn, input: UpdateProfileInput) {
+  if (input.avatar) await assertAvatar(ctx, input.avatar);
   const [row] = await ctx.db.query<UserRow>(
     `UPDATE users SET display_name = CASE WHEN $2::text IS NULL THEN display_name ELSE NULLIF($2, '') END,
-       bio = CASE WHEN $3::text IS NULL THEN bio ELSE NULLIF($3, '') END
+       bio = CASE WHEN $3::text IS NULL THEN bio ELSE NULLIF($3, '') END,
+       avatar_image_id = CASE WHEN $4::boolean THEN $5::uuid ELSE avatar_image_id END
      WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-    [ctx.viewer.id, input.displayName ?? null, input.bio ?? null],
+    [ctx.viewer.id, input.displayName ?? null, input.bio ?? null, input.avatar !== undefined, input.avatar ?? null],
   );
   if (!row) throw new GlimpseError('INVALID_TOKEN', 'Your account no longer exists; sign in again.');
   return toUser(row);

@@ -1,3 +1,4 @@
+import { MESSAGE_LANGUAGES } from '@glimpse/http-service';
 import { z } from 'zod';
 
 /** Inputs of the account procedures; every bad value is a BAD_REQUEST naming its field. */
@@ -21,9 +22,23 @@ export const updateProfileInput = z
     // An empty string clears the field.
     displayName: z.string().trim().max(60, 'expected at most 60 characters').refine((value) => !/[\u0000-\u001f]/.test(value), 'expected no control characters').optional(),
     bio: z.string().trim().max(500, 'expected at most 500 characters').optional(),
+    // One of your own photos (upload it as unlisted: it then stays out of feeds and search); null removes it.
+    avatar: z.uuid('expected the id of one of your photos, or null').nullable().optional(),
   })
-  .refine((input) => input.displayName !== undefined || input.bio !== undefined, { message: 'expected displayName or bio', path: ['displayName'] });
+  .refine((input) => input.displayName !== undefined || input.bio !== undefined || input.avatar !== undefined, { message: 'expected displayName, bio or avatar', path: ['displayName'] });
 
+export const updateNotificationPreferencesInput = z
+  .object({
+    likesDigest: z.boolean('expected true or false').optional(),
+    uploadFailed: z.boolean('expected true or false').optional(),
+    language: z.enum(MESSAGE_LANGUAGES, `expected one of ${MESSAGE_LANGUAGES.join(', ')}`).optional(),
+  })
+  .refine((input) => input.likesDigest !== undefined || input.uploadFailed !== undefined || input.language !== undefined, {
+    message: 'expected likesDigest, uploadFailed or language',
+    path: ['likesDigest'],
+  });
+
+export type UpdateNotificationPreferencesInput = z.output<typeof updateNotificationPreferencesInput>;
 export type VerifyEmailInput = z.output<typeof verifyEmailInput>;
 export type RequestPasswordResetInput = z.output<typeof requestPasswordResetInput>;
 export type ResetPasswordInput = z.output<typeof resetPasswordInput>;

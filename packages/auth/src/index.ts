@@ -19,7 +19,7 @@ export const AUTH_PREFIX = '/api/auth';
 export function createAuthRoutes(options: AuthDeps, verifier: TokenVerifier, logger: Logger): Route[] {
   const deps = { ...defaultThrottles(), ...options };
   return [
-    ...createServiceRoutes({ router: authRouter, prefix: AUTH_PREFIX, context: (request, req, res) => createContextInner(deps, request, refreshCookieOf(req, res)), verifier, logger }),
+    ...createServiceRoutes({ router: authRouter, prefix: AUTH_PREFIX, context: (request, req, res) => createContextInner(deps, request, refreshCookieOf(req, res), req.headers['accept-language']), verifier, logger }),
     { prefix: JWKS_PATH, handler: async (_req, res) => sendJson(res, 200, await deps.signer.jwks()) },
   ];
 }

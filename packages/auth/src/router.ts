@@ -1,5 +1,6 @@
 import { uniqueViolationConstraint, type Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
+import { preferredLanguage } from '@glimpse/http-service';
 import { z } from 'zod';
 import { changePassword, deleteAccount, requestPasswordReset, resendVerification, resetPassword, sendVerification, updateProfile, verifyEmail } from './account.handler';
 import {
@@ -9,10 +10,12 @@ import {
   password,
   requestPasswordResetInput,
   resetPasswordInput,
+  updateNotificationPreferencesInput,
   updateProfileInput,
   username,
   verifyEmailInput,
 } from './account.schema';
+import { notificationPreferences, updateNotificationPreferences } from './preferences.handler';
 import { decoyHash, hashPassword, passwordMatches } from './passwords';
 import { invalidRefreshToken, issueRefreshToken, revokeRefreshToken, rotateRefreshToken } from './sessions';
 import { protectedProcedure, publicProcedure, router, type AuthContext } from './trpc';
@@ -44,7 +47,7 @@ function refreshTokenOf(ctx: AuthContext, given: string | undefined): string {
 }
 
 export const authRouter = router({
-  /** Also queues the "confirm your address" email, in the same transaction as the account. */
+  /** Also queues the "confirm your address" email, in the same transaction as the account; its language is the browser's (Accept-Language) when Glimpse writes it. */
   signup: publicProcedure.input(z.object({ email, username, password })).mutation(async ({ ctx, input }) => {
     ctx.attemptLimiter.take(ctx.clientIp, 'sign-up');
     ctx.signupLimiter.take(`signup:${ctx.clientIp}`, 'sign-up');
@@ -53,9 +56,9 @@ export const authRouter = router({
       const { user, refreshToken } = await ctx.db.transaction(async (tx) => {
         // The first account administers the site (under SERIALIZABLE, two first sign-ups at once cannot both see an empty table).
         const [row] = await tx.query<UserRow>(
-          `INSERT INTO users (email, username, password_hash, role)
-           VALUES ($1, $2, $3, CASE WHEN $4::boolean OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'user' END) RETURNING ${USER_COLUMNS}`,
-          [input.email, input.username, passwordHash, ctx.adminEmails.includes(input.email)],
+          `INSERT INTO users (email, username, password_hash, role, language)
+           VALUES ($1, $2, $3, CASE WHEN $4::boolean OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'user' END, $5) RETURNING ${USER_COLUMNS}`,
+          [input.email, input.username, passwordHash, ctx.adminEmails.includes(input.email), preferredLanguage(ctx.acceptLanguage) ?? null],
         );
         await sendVerification(tx, row!.id);
         return issueSession(ctx, tx, row!);
@@ -130,6 +133,8 @@ export const authRouter = router({
   changePassword: protectedProcedure.input(changePasswordInput).mutation(({ ctx, input }) => changePassword(ctx, input)),
   deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(({ ctx, input }) => deleteAccount(ctx, input)),
   updateProfile: protectedProcedure.input(updateProfileInput).mutation(({ ctx, input }) => updateProfile(ctx, input)),
+  notificationPreferences: protectedProcedure.query(({ ctx }) => notificationPreferences(ctx)),
+  updateNotificationPreferences: protectedProcedure.input(updateNotificationPreferencesInput).mutation(({ ctx, input }) => updateNotificationPreferences(ctx, input)),
 });
 
 export type AuthRouter = typeof authRouter;

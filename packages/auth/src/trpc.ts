@@ -24,13 +24,18 @@ export interface AuthDeps {
   wakeRelay: () => void;
 }
 
-export type AuthContext = RequestContext & Required<AuthDeps> & { refreshCookie: RefreshCookie };
+export type AuthContext = RequestContext & Required<AuthDeps> & {
+  refreshCookie: RefreshCookie;
+  /** The request's Accept-Language header: a new account's email language. */
+  acceptLanguage?: string;
+};
 
 /** Pure: what tests call directly. */
-export const createContextInner = (deps: Required<AuthDeps>, request: RequestContext, refreshCookie: RefreshCookie = noRefreshCookie): AuthContext => ({
+export const createContextInner = (deps: Required<AuthDeps>, request: RequestContext, refreshCookie: RefreshCookie = noRefreshCookie, acceptLanguage?: string): AuthContext => ({
   ...deps,
   ...request,
   refreshCookie,
+  acceptLanguage,
 });
 
 export const { router, publicProcedure, protectedProcedure } = createServiceTRPC<AuthContext>();

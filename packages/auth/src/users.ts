@@ -1,5 +1,10 @@
 import type { Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
+import { isMessageLanguage } from '@glimpse/http-service';
+import { staticImagePath } from '@glimpse/images';
+
+/** The avatar's thumbnail: its static URL (anyone may load it: an avatar is never private). */
+export const avatarUrl = (imageId: string) => staticImagePath(imageId, 'thumb', 'webp');
 
 export interface UserRow {
   id: string;
@@ -11,10 +16,12 @@ export interface UserRow {
   email_verified_at: Date | null;
   role: 'user' | 'admin';
   disabled_at: Date | null;
+  language: string | null;
+  avatar_image_id: string | null;
 }
 
 /** The columns of `UserRow`, for SELECT and RETURNING. */
-export const USER_COLUMNS = 'id, email, username, created_at, display_name, bio, email_verified_at, role, disabled_at';
+export const USER_COLUMNS = 'id, email, username, created_at, display_name, bio, email_verified_at, role, disabled_at, language, avatar_image_id';
 
 export const toUser = (row: UserRow) => ({
   id: row.id,
@@ -24,6 +31,10 @@ export const toUser = (row: UserRow) => ({
   bio: row.bio,
   emailVerified: row.email_verified_at !== null,
   role: row.role,
+  /** The language of this user's email (English when unknown). */
+  language: isMessageLanguage(row.language) ? row.language : ('en' as const),
+  /** A small square of the avatar (one of the user's own images), or null. */
+  avatarUrl: row.avatar_image_id ? avatarUrl(row.avatar_image_id) : null,
   createdAt: row.created_at.toISOString(),
 });
 export type User = ReturnType<typeof toUser>;

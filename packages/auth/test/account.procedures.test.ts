@@ -114,7 +114,7 @@ describe('updateProfile', () => {
     expect(await eva.as.updateProfile({ bio: '' })).toMatchObject({ displayName: 'Eva Lind', bio: null });
     expect((await eva.as.me()).displayName).toBe('Eva Lind');
     expect(await problem(eva.as.updateProfile({ bio: 'x'.repeat(501) }))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^bio: expected at most 500/) });
-    expect(await problem(eva.as.updateProfile({}))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/expected displayName or bio/) });
+    expect(await problem(eva.as.updateProfile({}))).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/expected displayName, bio or avatar/) });
   });
 });
 
@@ -146,5 +146,32 @@ describe('deleteAccount', () => {
     expect(await problem(caller(null, '10.5.0.1').login({ login: 'fin', password: 'correct horse battery' }))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await problem(caller().refresh({ refreshToken: fin.refreshToken! }))).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await problem(fin.as.me())).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('notification preferences and language', () => {
+  it('start with every email on and English, change one at a time, and refuse what is not a preference', async () => {
+    const hal = await signUp('hal');
+    expect(hal.user.language).toBe('en');
+    expect(await hal.as.notificationPreferences()).toEqual({ likesDigest: true, uploadFailed: true, language: 'en' });
+    expect(await hal.as.updateNotificationPreferences({ likesDigest: false })).toEqual({ likesDigest: false, uploadFailed: true, language: 'en' });
+    expect(await hal.as.updateNotificationPreferences({ language: 'de' })).toEqual({ likesDigest: false, uploadFailed: true, language: 'de' });
+    expect((await hal.as.me()).language).toBe('de');
+    expect(await problem(hal.as.updateNotificationPreferences({}))).toMatchObject({ code: 'BAD_REQUEST', field: 'likesDigest' });
+    expect(await problem(hal.as.updateNotificationPreferences({ language: 'tlh' as 'en' }))).toMatchObject({ code: 'BAD_REQUEST', message: 'language: expected one of en, de' });
+    expect(await problem(caller().notificationPreferences())).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
+  it('takes a new account\'s language from the browser\'s Accept-Language when Glimpse writes it', async () => {
+    const signUpWith = (name: string, acceptLanguage: string | undefined) =>
+      authRouter
+        .createCaller(createContextInner(shared, { viewer: null, requestId: 'test', clientIp: '10.9.0.1', logger: silentLogger }, undefined, acceptLanguage))
+        .signup({ email: `${name}@example.com`, username: name, password: 'correct horse battery' });
+    expect((await signUpWith('ida', 'de-CH,de;q=0.9,en;q=0.8')).user.language).toBe('de');
+    expect((await signUpWith('jon', 'fr-FR,fr;q=0.9,de;q=0.5,en;q=0.7')).user.language).toBe('en');
+    expect((await signUpWith('kim', 'fr-FR, ja')).user.language).toBe('en');
+    expect((await signUpWith('lou', undefined)).user.language).toBe('en');
+    const [row] = await db.query<{ language: string | null }>("SELECT language FROM users WHERE username = 'kim'");
+    expect(row!.language).toBeNull();
   });
 });

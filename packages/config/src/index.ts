@@ -99,6 +99,8 @@ export const configSchema = z.object({
     .refine((entries) => entries.every((entry) => /^[^@\s]+@[^@\s]+$/.test(entry)), 'expected comma-separated email addresses, e.g. ops@example.com,lead@example.com'),
   /** Attempts at sending one email before it is dead-lettered (1 s, 2 s, 4 s … 1 min apart: about 10 minutes of SMTP outage). */
   MAIL_MAX_ATTEMPTS: positiveInt.default(15),
+  /** Unverified accounts cannot upload until they confirm their address (upload.create answers FORBIDDEN saying so). */
+  REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD: bool.default(false),
 }).superRefine((config, context) => {
   // Settings that only make sense together.
   if (config.S3_ENDPOINT) {

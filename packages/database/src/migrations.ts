@@ -369,6 +369,32 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       `CREATE INDEX IF NOT EXISTS images_edit_pending_idx ON images (updated_at) WHERE edits_version > version AND deleted_at IS NULL`,
     ],
   },
+  {
+    // Notification preferences and the language of a user's email; avatars; the moderation
+    // queue (an admin approves an image the tagger marked sensitive, or hides it from everyone
+    // but its owner); the likes digest's daily runs (one row per UTC day it covers, claimed by
+    // the first scheduler, so a second scheduler or a second run that day queues nothing).
+    id: '0013_preferences_and_moderation',
+    statements: [
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS language TEXT`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS notify_likes_digest BOOLEAN NOT NULL DEFAULT true`,
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS notify_upload_failed BOOLEAN NOT NULL DEFAULT true`,
+      // An avatar is one of the user's own images (uploaded through the same pipeline, unlisted).
+      `ALTER TABLE users ADD COLUMN IF NOT EXISTS avatar_image_id UUID`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS moderated_at TIMESTAMPTZ`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS moderated_by UUID`,
+      `ALTER TABLE images ADD COLUMN IF NOT EXISTS hidden_at TIMESTAMPTZ`,
+      `CREATE INDEX IF NOT EXISTS images_moderation_queue_idx ON images (created_at, id)
+        WHERE moderation = 'sensitive' AND moderated_at IS NULL AND deleted_at IS NULL`,
+      `CREATE TABLE IF NOT EXISTS digest_runs (
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        scheduled_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        jobs INT8 NOT NULL DEFAULT 0,
+        PRIMARY KEY (kind, day)
+      )`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,5 +1,5 @@
 import { GlimpseError } from '@glimpse/errors';
-import { decodeOffset, encodeOffset, imageReads, type ImageRow } from '@glimpse/images';
+import { decodeOffset, encodeOffset, imageReads, staticImagePath, type ImageRow } from '@glimpse/images';
 import type { FeedContext } from './trpc';
 import type { PageInput, SimilarInput, UserInput } from './feed.schema';
 
@@ -14,7 +14,14 @@ export async function user(ctx: FeedContext, input: UserInput) {
   const owner = await imageReads.ownerNamed(ctx.reads, input.username);
   if (!owner) throw new GlimpseError('USER_NOT_FOUND', `No user named "${input.username}".`, 'username');
   const { items, nextCursor } = await imageReads.list(ctx.reads, { audience: 'feed', viewerId: ctx.viewer?.id ?? null, ownerId: owner.id }, input);
-  return { items: await ctx.catalogue.cards(ctx.reads, items), nextCursor, user: { username: owner.username, joinedAt: owner.created_at.toISOString() } };
+  const profile = {
+    username: owner.username,
+    displayName: owner.display_name,
+    bio: owner.bio,
+    avatarUrl: owner.avatar_image_id ? staticImagePath(owner.avatar_image_id, 'thumb', 'webp') : null,
+    joinedAt: owner.created_at.toISOString(),
+  };
+  return { items: await ctx.catalogue.cards(ctx.reads, items), nextCursor, user: profile };
 }
 
 /** Popularity with time decay (the recommender); most liked from the database when it cannot or has nothing yet. */

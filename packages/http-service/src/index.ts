@@ -14,3 +14,5 @@ export type { ReadinessCheck, RequestHandler, Route, ServiceServer, ServiceServe
 export { DRAIN_MS, HSTS, SECURITY_HEADERS, TOO_MANY_REQUESTS_PATH, createServiceServer, sendJson } from './server';
 export type { ServiceRoutesOptions } from './service-trpc';
 export { createServiceRoutes, createServiceTRPC } from './service-trpc';
+export type { MessageLanguage } from './languages';
+export { MESSAGE_LANGUAGES, isMessageLanguage, preferredLanguage } from './languages';

@@ -41,7 +41,8 @@ export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promi
         machineTags,
         ownerId: row.owner_id,
         ownerUsername: row.owner_username,
-        visibility: row.visibility,
+        // A hidden image is searched like a private one: by its owner only.
+        visibility: row.hidden ? 'private' : row.visibility,
         colors: row.analysis?.colors ?? [],
         orientation: orientationOf(row.width, row.height),
         width: row.width,

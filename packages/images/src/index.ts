@@ -16,6 +16,8 @@ export { imagePipeline, type FeedbackTable, type IndexRow, type ProcessedFacts, 
 export { MAX_EDITS, checkEdit, editedSize, planEdits, type CropRectangle, type EditPlan, type ImageEdit, type Size } from './edits';
 export { hammingDistance } from './perceptual-hash';
 export { imageStatistics } from './statistics';
+export { likesReceived, type LikesReceived } from './likes-received';
 export { feedTagsDrift } from './feed-tags';
 export { albumReads, albumWrites, type AlbumChange, type AlbumRow, type AlbumSummaryRow, type NewAlbum } from './albums';
 export { NEAR_DUPLICATE_BITS, nearDuplicateGroups, type DuplicateGroup } from './duplicates';
+export { imageModeration, type ModerationDecision } from './moderation';

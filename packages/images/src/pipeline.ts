@@ -37,6 +37,8 @@ export interface IndexRow {
   status: ImageStatus;
   deleted: boolean;
   moderation: string | null;
+  /** Hidden by an admin: indexed as private (found by its owner only). */
+  hidden: boolean;
   analysis: { colors?: string[]; text?: string } | null;
   width: number;
   height: number;
@@ -146,7 +148,11 @@ export const imagePipeline = {
     for (const [tag, confidence] of outcome.tags) {
       await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
     }
-    await tx.query(`UPDATE images SET tagging_status = 'tagged', moderation = $2, analysis = $3, updated_at = now() WHERE id = $1`, [imageId, outcome.moderation, JSON.stringify(outcome.analysis)]);
+    // An admin's review (approved, hidden) outlasts a re-tagging.
+    await tx.query(
+      `UPDATE images SET tagging_status = 'tagged', moderation = CASE WHEN moderated_at IS NULL THEN $2 ELSE moderation END, analysis = $3, updated_at = now() WHERE id = $1`,
+      [imageId, outcome.moderation, JSON.stringify(outcome.analysis)],
+    );
     await syncFeedTags(tx, imageId);
   },
 
@@ -164,7 +170,7 @@ export const imagePipeline = {
     if (imageIds.length === 0) return [];
     const rows = await tx.query<Omit<IndexRow, 'userTags' | 'machineTags'>>(
       `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
-              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.analysis, i.width, i.height, i.like_count, i.created_at
+              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.analysis, i.width, i.height, i.like_count, i.created_at
        FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
       [imageIds],
     );

@@ -14,11 +14,11 @@ import { isVisible, visibleWhere, type Audience } from './visibility';
  * writes SQL on those tables. Functions take the connection or transaction to run on, so
  * callers compose them into one transaction; none opens its own.
  */
-const COLUMNS = `i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
+export const COLUMNS = `i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
   i.failure_reason, i.tagging_status, i.original_key, i.original_mime, i.width, i.height, i.animated, i.placeholder,
   i.dominant_color, i.perceptual_hash, i.camera, i.variants, i.like_count, i.view_count, i.moderation, i.created_at,
-  i.version, i.edits, i.edits_version, i.edit_failure, i.original_width, i.original_height`;
-const FROM = 'images i JOIN users u ON u.id = i.owner_id';
+  i.version, i.edits, i.edits_version, i.edit_failure, i.original_width, i.original_height, i.hidden_at IS NOT NULL AS hidden`;
+export const FROM = 'images i JOIN users u ON u.id = i.owner_id';
 
 /** Which images a keyset page lists, newest first. */
 export type ListScope =
@@ -226,8 +226,14 @@ export const imageReads = {
   },
 
   /** The owner of a gallery, by username. */
+  /** A user by name, with their profile; `avatar_image_id` only while everyone may see that image. */
   async ownerNamed(tx: Queryable, username: string) {
-    const [owner] = await tx.query<{ id: string; username: string; created_at: Date }>('SELECT id, username, created_at FROM users WHERE username = $1', [username]);
+    const [owner] = await tx.query<{ id: string; username: string; created_at: Date; display_name: string | null; bio: string | null; avatar_image_id: string | null }>(
+      `SELECT u.id, u.username, u.created_at, u.display_name, u.bio,
+              (SELECT i.id FROM images i WHERE i.id = u.avatar_image_id AND ${visibleWhere('link', null)}) AS avatar_image_id
+       FROM users u WHERE u.username = $1`,
+      [username],
+    );
     return owner;
   },
 
@@ -277,8 +283,8 @@ export const imageReads = {
    * which the embedded database takes more cheaply than a bound array).
    */
   async visibilityFactsOf(tx: Queryable, ids: readonly string[]) {
-    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null; version: number }>(
-      'SELECT id, owner_id, visibility, status, moderation, version FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+    return tx.query<{ id: string; owner_id: string; visibility: Visibility; status: ImageStatus; moderation: string | null; version: number; hidden: boolean }>(
+      'SELECT id, owner_id, visibility, status, moderation, version, hidden_at IS NOT NULL AS hidden FROM images WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
       [uuidArrayLiteral(ids)],
     );
   },
@@ -329,8 +335,8 @@ export const imageReads = {
 
   /** What the static file route needs, by id: live rows only. */
   async variantsOf(tx: Queryable, imageId: string) {
-    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants' | 'version'> & { moderation: string | null }>(
-      'SELECT owner_id, visibility, status, moderation, variants, version FROM images WHERE id = $1 AND deleted_at IS NULL',
+    const [row] = await tx.query<Pick<ImageRow, 'owner_id' | 'visibility' | 'status' | 'variants' | 'version' | 'hidden'> & { moderation: string | null }>(
+      'SELECT owner_id, visibility, status, moderation, hidden_at IS NOT NULL AS hidden, variants, version FROM images WHERE id = $1 AND deleted_at IS NULL',
       [imageId],
     );
     return row;

@@ -109,6 +109,8 @@ export interface ImageRow {
   view_count: number;
   /** The tagger's label: 'sensitive' keeps an image out of public feeds. */
   moderation: string | null;
+  /** An admin hid it (moderation queue): nobody but its owner sees it anywhere. */
+  hidden: boolean;
   created_at: Date;
   version: number;
   edits: ImageEdit[];

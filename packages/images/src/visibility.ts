@@ -10,10 +10,13 @@ import type { ImageRow } from './types';
  * - `feed`: listed in feeds and recommendations: public and not labelled sensitive.
  * - `listed`: found by search: public.
  * - `link`: opened by its id (image page, static files, likes, views, similar): not private.
+ * An image an admin hid (moderation queue) is seen by its owner only. Hiding also labels it
+ * sensitive, so `feed` keeps out hidden images without a word more (its partial indexes,
+ * migration 0009, hold this predicate word for word).
  */
 export type Audience = 'feed' | 'listed' | 'link';
 
-export type VisibilityFacts = Pick<ImageRow, 'owner_id' | 'visibility' | 'status'> & { moderation?: string | null; deleted?: boolean };
+export type VisibilityFacts = Pick<ImageRow, 'owner_id' | 'visibility' | 'status'> & { moderation?: string | null; hidden?: boolean; deleted?: boolean };
 
 export function isVisible(row: VisibilityFacts, viewerId: string | null, audience: Audience): boolean {
   if (row.deleted || row.status !== 'ready') return false;
@@ -22,16 +25,16 @@ export function isVisible(row: VisibilityFacts, viewerId: string | null, audienc
     case 'feed':
       return row.visibility === 'public' && row.moderation !== 'sensitive';
     case 'listed':
-      return row.visibility === 'public';
+      return row.visibility === 'public' && !row.hidden;
     case 'link':
-      return row.visibility !== 'private';
+      return row.visibility !== 'private' && !row.hidden;
   }
 }
 
 const OTHERS_SEE: Record<Audience, (alias: string) => string> = {
   feed: (i) => `${i}.visibility = 'public' AND ${i}.moderation IS DISTINCT FROM 'sensitive'`,
-  listed: (i) => `${i}.visibility = 'public'`,
-  link: (i) => `${i}.visibility <> 'private'`,
+  listed: (i) => `${i}.visibility = 'public' AND ${i}.hidden_at IS NULL`,
+  link: (i) => `${i}.visibility <> 'private' AND ${i}.hidden_at IS NULL`,
 };
 
 /**
@@ -60,5 +63,11 @@ export function isAlbumVisible(album: Pick<ImageRow, 'owner_id' | 'visibility'>,
 
 /** `isAlbumVisible` as a SQL condition over `albums` aliased `alias` (the viewer's id in `viewerParam`, which may hold null). */
 export function albumVisibleWhere(audience: AlbumAudience, viewerParam: string, alias = 'a'): string {
-  return `(${alias}.owner_id = ${viewerParam}::uuid OR (${OTHERS_SEE[audience](alias)}))`;
+  return `(${alias}.owner_id = ${viewerParam}::uuid OR (${ALBUM_OTHERS_SEE[audience](alias)}))`;
 }
+
+// An album has no state, moderation or hiding of its own: only its visibility.
+const ALBUM_OTHERS_SEE: Record<AlbumAudience, (alias: string) => string> = {
+  listed: (a) => `${a}.visibility = 'public'`,
+  link: (a) => `${a}.visibility <> 'private'`,
+};

@@ -6,7 +6,7 @@ export const QUEUES = {
   processImages: 'process-images',
   tagImages: 'tag-images',
   indexImages: 'index-images',
-  /** Email (and in-app notices) to users: verification, password reset, failed uploads. */
+  /** Email (and in-app notices) to users: verification, password reset, failed uploads, the daily likes digest. */
   notifications: 'notifications',
   /** Bulk imports (a zip in, images out) and exports (a zip of originals out), one job each. */
   library: 'library-jobs',
@@ -48,7 +48,12 @@ export type NotificationPayload =
   | { kind: 'verify-email'; notificationId: string; userId: string; token: string; expiresAt: string }
   | { kind: 'password-reset'; notificationId: string; userId: string; token: string; expiresAt: string }
   | { kind: 'upload-failed'; notificationId: string; userId: string; imageId: string; title: string; reason: string }
-  | { kind: 'export-ready'; notificationId: string; userId: string; exportId: string; images: number; bytes: number; expiresAt: string };
+  | { kind: 'export-ready'; notificationId: string; userId: string; exportId: string; images: number; bytes: number; expiresAt: string }
+  /**
+   * The likes on the user's photos during one UTC day (`day`, YYYY-MM-DD). Its id is derived
+   * from the user and the day, so however often the digest is scheduled, one email goes out.
+   */
+  | { kind: 'likes-digest'; notificationId: string; userId: string; day: string };
 
 export type NotificationKind = NotificationPayload['kind'];
 

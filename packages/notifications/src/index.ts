@@ -7,13 +7,14 @@ import { createContextInner, type NotificationsDeps } from './trpc';
 
 /**
  * Notifications: the `notifications` job that sends email (verification, password reset,
- * failed uploads) through a mail transport, exactly once per notification id, and the
+ * failed uploads, the daily likes digest) through a mail transport, exactly once per notification id, and the
  * in-app notifications under the bell (`/api/notifications`: list, markRead).
  */
 export { notificationsRouter, type NotificationsRouter } from './router';
 export { createContextInner, type NotificationsContext, type NotificationsDeps } from './trpc';
 export { createNotificationHandler, type NotifierDeps } from './send-notification';
-export { appLink, renderMessage, type Recipient, type RenderedMessage } from './templates';
+export { appLink, renderMessage, type Recipient, type RenderInput, type RenderedMessage } from './templates';
+export { digestDayFor, digestNotificationId, scheduleLikesDigests, startLikesDigestScheduler, type DigestSchedule } from './likes-digest';
 export type NotificationsInputs = inferRouterInputs<NotificationsRouter>;
 export type NotificationsOutputs = inferRouterOutputs<NotificationsRouter>;
 

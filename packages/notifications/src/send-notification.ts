@@ -1,9 +1,11 @@
 import type { Database } from '@glimpse/database';
 import type { Job, JobHandler, NotificationKind, NotificationPayload } from '@glimpse/job-queue';
+import { likesReceived } from '@glimpse/images';
 import type { Logger } from '@glimpse/logging';
 import type { MailTransport } from '@glimpse/mail';
 import { inAppNotifications, recipients, sentMessages } from './store';
-import { renderMessage } from './templates';
+import { dayWindow } from './likes-digest';
+import { renderMessage, type RenderInput } from './templates';
 
 export interface NotifierDeps {
   db: Database;
@@ -41,8 +43,19 @@ export function createNotificationHandler(deps: NotifierDeps): JobHandler<Notifi
       const { notificationId: _id, userId: _user, kind: _kind, ...data } = payload;
       await inAppNotifications.add(deps.db, { id: payload.notificationId, userId: payload.userId, kind: payload.kind, data });
     }
+    if (payload.kind === 'upload-failed' && !recipient.uploadFailedEmail) return logger.info('notifier: the user turned off emails about failed uploads; shown under the bell only');
 
-    const message = renderMessage(payload, recipient, { publicUrl: deps.publicUrl });
+    let input: RenderInput;
+    if (payload.kind === 'likes-digest') {
+      // Read at send time: the preference may have been turned off, and likes taken back, since the job was queued.
+      if (!recipient.likesDigest) return logger.info('notifier: the user turned off the likes digest; not sending');
+      const { from, to } = dayWindow(payload.day);
+      const likes = await likesReceived.of(deps.db, payload.userId, from, to);
+      if (likes.total === 0) return logger.info('notifier: the day\'s likes were all taken back; no digest');
+      input = { ...payload, likes };
+    } else input = payload;
+
+    const message = renderMessage(input, recipient, { publicUrl: deps.publicUrl });
     try {
       const sent = await deps.transport.send({ ...message, to: recipient.email, from: deps.from, messageId: `${payload.notificationId}@${host}` });
       await sentMessages.record(deps.db, { notificationId: payload.notificationId, kind: payload.kind, recipient: recipient.email, transport: deps.transport.kind, messageId: sent.messageId });

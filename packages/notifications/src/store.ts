@@ -1,5 +1,6 @@
 import type { Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
+import { isMessageLanguage } from '@glimpse/http-service';
 import type { Recipient } from './templates';
 
 /**
@@ -21,13 +22,45 @@ export const sentMessages = {
   },
 };
 
+export type RecipientWithPreferences = Recipient & { verified: boolean; likesDigest: boolean; uploadFailedEmail: boolean };
+
 export const recipients = {
-  async find(db: Queryable, userId: string): Promise<(Recipient & { verified: boolean }) | undefined> {
-    const [row] = await db.query<{ email: string; username: string; display_name: string | null; verified: boolean }>(
-      'SELECT email, username, display_name, email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1',
+  async find(db: Queryable, userId: string): Promise<RecipientWithPreferences | undefined> {
+    const [row] = await db.query<{ email: string; username: string; display_name: string | null; verified: boolean; language: string | null; notify_likes_digest: boolean; notify_upload_failed: boolean }>(
+      `SELECT email, username, display_name, email_verified_at IS NOT NULL AS verified, language, notify_likes_digest, notify_upload_failed
+       FROM users WHERE id = $1`,
       [userId],
     );
-    return row && { email: row.email, username: row.username, displayName: row.display_name, verified: row.verified };
+    return (
+      row && {
+        email: row.email,
+        username: row.username,
+        displayName: row.display_name,
+        language: isMessageLanguage(row.language) ? row.language : 'en',
+        verified: row.verified,
+        likesDigest: row.notify_likes_digest,
+        uploadFailedEmail: row.notify_upload_failed,
+      }
+    );
+  },
+
+  /** Of `userIds`, those who want the daily likes digest (enabled accounts only). */
+  async wantingLikesDigest(db: Queryable, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await db.query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::uuid[]) AND notify_likes_digest AND disabled_at IS NULL ORDER BY id', [userIds]);
+    return rows.map((row) => row.id);
+  },
+};
+
+/** `digest_runs`: which days' digests were scheduled. Claiming a day is what makes a second scheduler, or a second run, queue nothing. */
+export const digestRuns = {
+  /** True for the one caller that claims (kind, day); false when it was claimed before. */
+  async claim(tx: Queryable, kind: string, day: string): Promise<boolean> {
+    return (await tx.query('INSERT INTO digest_runs (kind, day) VALUES ($1, $2) ON CONFLICT (kind, day) DO NOTHING RETURNING day', [kind, day])).length > 0;
+  },
+
+  async recordJobs(tx: Queryable, kind: string, day: string, jobs: number) {
+    await tx.query('UPDATE digest_runs SET jobs = $3 WHERE kind = $1 AND day = $2', [kind, day, jobs]);
   },
 };
 

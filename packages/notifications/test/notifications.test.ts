@@ -68,6 +68,16 @@ describe('the notifications job', () => {
     expect(smtp.messages.length).toBe(before);
   });
 
+  it('leaves a failed upload under the bell only, without an email, for who turned that email off', async () => {
+    const quiet = randomUUID();
+    await db.query(`INSERT INTO users (id, email, username, password_hash, notify_upload_failed) VALUES ($1, 'quiet@example.com', 'quiet', 'x', false)`, [quiet]);
+    const notificationId = randomUUID();
+    await handler()(job({ kind: 'upload-failed', notificationId, userId: quiet, imageId: randomUUID(), title: 'Fog', reason: 'The file is truncated.' }));
+    expect(smtp.to('quiet@example.com')).toHaveLength(0);
+    const [row] = await db.query<{ kind: string }>('SELECT kind FROM notifications WHERE id = $1 AND user_id = $2', [notificationId, quiet]);
+    expect(row?.kind).toBe('upload-failed');
+  });
+
   it('throws while the SMTP server is unreachable, so the queue retries it', async () => {
     const send = createNotificationHandler({ db, transport: createSmtpTransport({ url: 'smtp://127.0.0.1:1' }), from: 'g@example.com', publicUrl: 'http://glimpse.test', logger: silentLogger });
     await expect(send(job({ kind: 'upload-failed', notificationId: randomUUID(), userId, imageId: randomUUID(), title: '', reason: 'r' }))).rejects.toThrow(/ECONNREFUSED|connect/);

@@ -13,7 +13,7 @@ import { startOutboxRelay, type OutboxRelay } from '@glimpse/outbox';
 import { createStaticImageRoutes } from '@glimpse/static-images';
 import { createLibraryJobHandler, createUploadRoutes, sweepExpiredExports, type LibraryJobDeps } from '@glimpse/upload';
 import { openMailTransport } from '@glimpse/mail';
-import { createNotificationHandler, createNotificationRoutes } from '@glimpse/notifications';
+import { createNotificationHandler, createNotificationRoutes, startLikesDigestScheduler } from '@glimpse/notifications';
 import type { Infrastructure } from './infrastructure';
 import type { RunningParts, ServiceContext } from './run-service';
 
@@ -65,7 +65,7 @@ export function authRoutes(infra: Infrastructure, signer: TokenSigner, verifier:
  * The operators' API (`/api/admin`), served beside auth. Redriving process-images puts its
  * images back to pending first (as the CLI's `redrive` does); other queues move as they are.
  */
-export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logger: Logger): Route[] {
+export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, relay: OutboxRelay, logger: Logger): Route[] {
   const { db, queue } = infra;
   const deps = {
     db,
@@ -73,6 +73,8 @@ export function adminRoutes(infra: Infrastructure, verifier: TokenVerifier, logg
     depth: (name: string) => queue.depth(name),
     deadLetters: (name: string) => queue.deadLetters(name),
     redrive: (name: string) => (name === QUEUES.processImages ? redriveDeadLetters(db, queue, logger, name) : queue.redrive(name)),
+    catalogue: infra.catalogue,
+    wakeRelay: relay.wake,
   };
   return createAdminRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }
@@ -86,8 +88,9 @@ export function notificationRoutes(infra: Infrastructure, verifier: TokenVerifie
  * The notifier: sends the `notifications` queue's email over SMTP_URL, or writes each message
  * as an .eml file under the data directory without it. Links point at PUBLIC_URL, else at
  * `ownUrl` (the all-in-one's own address). MAIL_MAX_ATTEMPTS attempts, then dead letters.
+ * It also schedules the daily likes digest (through the outbox, once per UTC day whoever runs it).
  */
-export function startNotifier(infra: Infrastructure, logger: Logger, ownUrl: string, retryDelayMs = jobRetryBackoff()): Consumer {
+export function startNotifier(infra: Infrastructure, logger: Logger, ownUrl: string, retryDelayMs = jobRetryBackoff(), wakeRelay?: () => void): Consumer {
   const { config } = infra;
   const transport = openMailTransport({ smtpUrl: config.SMTP_URL, smtpUser: config.SMTP_USER, smtpPassword: config.SMTP_PASSWORD, dataDir: config.dataDir });
   const publicUrl = config.PUBLIC_URL ?? ownUrl;
@@ -95,8 +98,10 @@ export function startNotifier(infra: Infrastructure, logger: Logger, ownUrl: str
   if (!config.SMTP_URL) log.info({ directory: `${config.dataDir}/mail` }, `notifier: no SMTP_URL; email is written as .eml files under ${config.dataDir}/mail`);
   const handler = createNotificationHandler({ db: infra.db, transport, from: config.MAIL_FROM, publicUrl, logger: log });
   const consumer = infra.queue.consume(QUEUES.notifications, handler, { concurrency: 4, maxAttempts: config.MAIL_MAX_ATTEMPTS, retryDelayMs });
+  const stopDigests = startLikesDigestScheduler({ db: infra.db, logger: log, wakeRelay });
   return {
     async stop() {
+      stopDigests();
       await consumer.stop();
       transport.close();
     },
@@ -106,8 +111,8 @@ export function startNotifier(infra: Infrastructure, logger: Logger, ownUrl: str
 /** The notifier worker on its own, with a relay of its own so notifications queued anywhere go out promptly. */
 export async function notifierWorker({ infra, logger, url }: ServiceContext): Promise<RunningParts> {
   if (!infra.config.PUBLIC_URL) logger.warn({ url }, 'notifier: PUBLIC_URL is not set; links in emails point at this worker\'s own address, which users cannot reach');
-  const notifier = startNotifier(infra, logger, url);
   const relay = startOutboxRelay({ db: infra.db, queue: infra.queue, logger });
+  const notifier = startNotifier(infra, logger, url, undefined, relay.wake);
   return {
     async stop() {
       await notifier.stop();
@@ -128,6 +133,7 @@ export function uploadRoutes(infra: Infrastructure, verifier: TokenVerifier, rel
     urlSigner: infra.urlSigner,
     uploadLimiter: createRateLimiter({ limit: config.UPLOADS_PER_HOUR, windowMs: 3_600_000 }),
     uploadBurst: createTokenBucket({ burst: config.UPLOAD_BURST, perMinute: config.UPLOADS_PER_MINUTE }),
+    requireVerifiedEmail: config.REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD,
   };
   return createUploadRoutes(deps, activeAccountsOnly(infra, verifier), logger);
 }

@@ -58,7 +58,7 @@ export function createImageFactsReader(db: Queryable, options: { maxRememberedVa
     for (const row of rows) {
       const known = row.status === 'ready' ? knownVariants.get(row.id) : undefined;
       if (!known) knownVariants.delete(row.id);
-      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, version: known?.version ?? row.version, variants: known?.variants ?? [] });
+      found.set(row.id, { owner_id: row.owner_id, visibility: row.visibility, status: row.status, moderation: row.moderation, hidden: row.hidden, version: known?.version ?? row.version, variants: known?.variants ?? [] });
     }
     for (const id of ids) if (!found.has(id)) knownVariants.delete(id);
     for (const [id, waiting] of batch) for (const { resolve } of waiting) resolve(found.get(id));

@@ -8,6 +8,16 @@ import type { UploadContext } from './trpc';
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** Before anything else (no rate-limit budget spent): this deployment takes uploads from confirmed addresses only. */
+async function assertEmailVerified(ctx: UploadContext, userId: string) {
+  const [row] = await ctx.db.query<{ verified: boolean }>('SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1', [userId]);
+  if (row?.verified) return;
+  throw new GlimpseError(
+    'EMAIL_NOT_VERIFIED',
+    'Confirm your email address before uploading: this Glimpse takes photos only from confirmed accounts. Open the link in the email we sent you (you can ask for a new one in your settings).',
+  );
+}
+
 /**
  * Accepts one upload. Everything that can refuse it (size, type sniffed from the bytes,
  * pixel count) runs before anything is stored; an exact copy of one of the owner's own
@@ -15,6 +25,7 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * the original is written (blob before row), and the row and its job commit together.
  */
 export async function createUpload(ctx: UploadContext & ProtectedContext, form: FormData) {
+  if (ctx.requireVerifiedEmail) await assertEmailVerified(ctx, ctx.viewer.id);
   ctx.uploadBurst?.take(ctx.viewer.id, 'uploads', 'your account');
   ctx.uploadLimiter.take(ctx.viewer.id, 'upload', 'your account');
   const file = form.get('file');

@@ -18,6 +18,8 @@ export interface UploadDeps {
   uploadLimiter: RateLimiter;
   /** Uploads per user at once and per minute after that (the ingress counts the same way). */
   uploadBurst?: TokenBucket;
+  /** REQUIRE_VERIFIED_EMAIL_FOR_UPLOAD: no uploads from an account whose address is not confirmed. */
+  requireVerifiedEmail?: boolean;
 }
 
 export type UploadContext = RequestContext & UploadDeps;

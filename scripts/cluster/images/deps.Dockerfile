@@ -5,6 +5,7 @@
 #   gorse-in-one zhenghaoz/gorse-in-one   /usr/bin/gorse-in-one, args `-c config.toml ...`
 #   traefik      traefik                  entrypoint traefik, args `--flag=value ...`
 #   coredns      coredns/coredns          /coredns, args `-conf Corefile`
+#   mailpit      axllent/mailpit          /mailpit, configured by MP_* variables
 #   pause        registry.k8s.io/pause    /pause, uid 65535
 ARG STATIC_IMAGE=glimpse-base/static:bookworm
 ARG DEBIAN_IMAGE=glimpse-base/debian:bookworm
@@ -25,6 +26,11 @@ ENV HOME=/tmp
 EXPOSE 8086 8088
 ENTRYPOINT ["/usr/bin/gorse-in-one"]
 CMD ["-c", "/etc/gorse/config.toml"]
+
+FROM ${STATIC_IMAGE} AS mailpit
+COPY mailpit /mailpit
+EXPOSE 1025 8025
+ENTRYPOINT ["/mailpit"]
 
 FROM ${STATIC_IMAGE} AS traefik
 COPY traefik /usr/local/bin/traefik

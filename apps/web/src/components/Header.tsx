@@ -31,7 +31,9 @@ export function Header() {
             <NavLink to="/me">My uploads</NavLink>
             <NavLink to="/albums">My albums</NavLink>
             {current.user.role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
+            {current.user.avatarUrl && <img className="avatar" src={current.user.avatarUrl} alt="" width={28} height={28} />}
             <NavLink to="/u/$username" params={{ username: current.user.username }}>{`@${current.user.username}`}</NavLink>
+            <NavLink to="/settings">Settings</NavLink>
             <NotificationBell />
             <button
               type="button"

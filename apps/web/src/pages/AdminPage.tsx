@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeProblem } from '../api/errors';
 import { trpc } from '../api/queries';
+import { ModerationQueue } from '../admin/ModerationQueue';
 import { Notice } from '../components/Notice';
 import { RequireSignIn } from './RequireSignIn';
 
@@ -31,7 +32,7 @@ function BarChart({ label, entries }: { label: string; entries: Array<{ name: st
   );
 }
 
-/** The operators' dashboard: images by status, queues with dead letters (and redrive), top tags, and users. */
+/** The operators' dashboard: images by status, queues with dead letters (and redrive), the moderation queue, top tags, and users. */
 function Admin() {
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries(trpc.admin.pathFilter());
@@ -108,6 +109,8 @@ function Admin() {
         </tbody>
       </table>
       {redrive.data && <Notice message={`${redrive.data.moved} job(s) of ${redrive.data.queue} are back on their queue.`} />}
+
+      <ModerationQueue />
 
       <h2>Top tags</h2>
       {tags.data && <BarChart label="Top tags" entries={tags.data.map((tag) => ({ name: tag.tag, value: tag.images }))} />}

@@ -15,6 +15,7 @@ import { SearchPage } from '../pages/SearchPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SignUpPage } from '../pages/SignUpPage';
 import { UploadPage } from '../pages/UploadPage';
+import { SettingsPage } from '../pages/SettingsPage';
 import { UserPage } from '../pages/UserPage';
 import { VerifyEmailPage } from '../pages/VerifyEmailPage';
 import { readSearchParams } from '../search/search-params';
@@ -144,6 +145,7 @@ const importRoute = createRoute({
   },
 });
 const uploadRoute = createRoute({ getParentRoute: () => rootRoute, path: '/upload', component: UploadPage });
+const settingsRoute = createRoute({ getParentRoute: () => rootRoute, path: '/settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
   feedRoute,
@@ -156,6 +158,7 @@ const routeTree = rootRoute.addChildren([
   myUploadsRoute,
   uploadRoute,
   importRoute,
+  settingsRoute,
   signInRoute,
   signUpRoute,
   verifyEmailRoute,
