@@ -16,9 +16,16 @@ export interface S3StorageOptions {
   forcePathStyle?: boolean;
   /** How long a request may wait for a connection, or for the next byte, before it fails. Default 10 s. */
   timeoutMs?: number;
+  /** The part size of streamed writes of unknown length (putObjectStream). Default 16 MB; S3 takes at least 5 MiB. */
+  streamPartBytes?: number;
 }
 
+/**
+ * The part size of a stream of unknown length (putObjectStream): at most one part is held in
+ * memory, and S3's 10,000 parts reach 160 GB.
+ */
 const STREAM_PART_BYTES = 16 * 1024 * 1024;
+const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 /** Network failures: the storage could not be reached or stopped answering. */
 const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
@@ -69,6 +76,8 @@ const quoteEtag = (etag: string) => `"${etag.replace(/^"+|"+$/g, '')}"`;
 
 /** Objects in MinIO or any S3-compatible service, through the official `minio` client. */
 export function createS3Storage(options: S3StorageOptions): ObjectStorage {
+  const partBytes = options.streamPartBytes ?? STREAM_PART_BYTES;
+  if (!Number.isInteger(partBytes) || partBytes < MIN_PART_BYTES) throw new Error(`S3 streamPartBytes ${partBytes}: expected a whole number of bytes, at least ${MIN_PART_BYTES} (5 MiB, S3's smallest part)`);
   const url = new URL(options.endpoint);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`S3 endpoint ${options.endpoint}: expected an http:// or https:// URL`);
   if (url.pathname !== '/' || url.search) throw new Error(`S3 endpoint ${options.endpoint}: expected no path, only scheme, host and port`);
@@ -90,12 +99,6 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     retryOptions: { disableRetry: true },
   };
   const client = new Client(clientOptions);
-  /**
-   * For streams of unknown length: without a part size the client sizes parts for a 5 TiB
-   * object (about 550 MB each, buffered in memory). 16 MB parts hold at most 16 MB at a time
-   * and reach 160 GB in S3's 10,000 parts.
-   */
-  const streamClient = new Client({ ...clientOptions, partSize: STREAM_PART_BYTES });
   /** Buckets this process has ensured: ping checks one of them, which needs no account-wide permission. */
   const knownBuckets = new Set<string>();
 
@@ -160,14 +163,48 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
     async putObjectStream(bucket, key, body, contentType) {
       assertValidBucket(bucket);
       assertValidKey(key);
+      // Read in parts of `streamPartBytes`, sent one at a time (at most one part in memory); a
+      // stream shorter than one part is a plain PUT. S3 shows the object only once the upload is
+      // completed, and a source that fails aborts it, so nothing is left, not even its parts.
+      // Not retried: a stream cannot be read twice.
+      const headers = { 'Content-Type': contentType };
+      const parts: { part: number; etag: string }[] = [];
+      let uploadId: string | undefined;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
       let size = 0;
-      body.on('data', (chunk: Buffer) => (size += chunk.length));
-      // Not retried (a stream cannot be read twice); the client sends it in parts, and S3
-      // shows the object only once the last part is committed, so a failure leaves none.
+      const sendPart = async (part: Buffer) => {
+        uploadId ??= await client.initiateNewMultipartUpload(bucket, key, headers);
+        const partNumber = parts.length + 1;
+        const { etag } = await client.uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber, headers: { 'Content-Length': part.length } }, part);
+        parts.push({ part: partNumber, etag });
+      };
       try {
-        const { etag } = await streamClient.putObject(bucket, key, body, undefined, { 'Content-Type': contentType });
+        for await (const chunk of body as AsyncIterable<Buffer | string>) {
+          const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          pending.push(buffer);
+          pendingBytes += buffer.length;
+          size += buffer.length;
+          if (pendingBytes < partBytes) continue;
+          let all = Buffer.concat(pending);
+          while (all.length >= partBytes) {
+            await sendPart(all.subarray(0, partBytes));
+            all = all.subarray(partBytes);
+          }
+          pending = all.length > 0 ? [all] : [];
+          pendingBytes = all.length;
+        }
+        const last = Buffer.concat(pending);
+        if (uploadId === undefined) {
+          const { etag } = await client.putObject(bucket, key, last, last.length, headers);
+          return { size, etag: quoteEtag(etag), contentType, lastModified: new Date() };
+        }
+        if (last.length > 0) await sendPart(last);
+        const { etag } = await client.completeMultipartUpload(bucket, key, uploadId, parts);
         return { size, etag: quoteEtag(etag), contentType, lastModified: new Date() };
       } catch (error) {
+        body.destroy();
+        if (uploadId !== undefined) await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
         throw translate(error);
       }
     },

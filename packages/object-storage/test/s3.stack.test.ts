@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { Client } from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GlimpseError } from '@glimpse/errors';
 import { createS3Storage, openObjectStorage, type ObjectStorage } from '@glimpse/object-storage';
@@ -19,6 +21,45 @@ const live = { endpoint, accessKey, secretKey, region };
 const runBucket = `glimpse-test-${randomUUID().slice(0, 8)}`;
 
 describeObjectStorageContract('S3 (minio client)', async () => ({ storage: openObjectStorage({ dataDir: '/nonexistent', s3: live }), bucket: runBucket }));
+
+describe('S3 streamed writes larger than a part', () => {
+  const partBytes = 5 * 1024 * 1024;
+  const storage = createS3Storage({ ...live, streamPartBytes: partBytes });
+  const url = new URL(endpoint);
+  const raw = new Client({ endPoint: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), useSSL: url.protocol === 'https:', accessKey, secretKey, region });
+  const incompleteUploads = async (key: string) => {
+    const found: string[] = [];
+    for await (const upload of raw.listIncompleteUploads(runBucket, key, true) as AsyncIterable<{ key: string }>) found.push(upload.key);
+    return found;
+  };
+
+  it('sends them as a multipart upload, byte for byte, and a source failing after a part leaves neither object nor parts', async () => {
+    await storage.ensureBucket(runBucket);
+    const chunks = Array.from({ length: 25 }, () => randomBytes(512 * 1024 + 7));
+    const whole = Buffer.concat(chunks);
+    const key = `streamed-${randomUUID()}.zip`;
+    const put = await storage.putObjectStream(runBucket, key, Readable.from(chunks), 'application/zip');
+    expect(put.size).toBe(whole.length);
+    // A multipart object's ETag ends in the number of its parts: 12.5 MB in 5 MiB parts is 3.
+    expect(put.etag).toMatch(/-3"$/);
+    expect(await storage.statObject(runBucket, key)).toMatchObject({ size: whole.length, contentType: 'application/zip', etag: put.etag });
+    const back = await storage.getObject(runBucket, key);
+    expect(createHash('sha256').update(back).digest('hex')).toBe(createHash('sha256').update(whole).digest('hex'));
+
+    const broken = `broken-${randomUUID()}.zip`;
+    async function* failsAfterAPart() {
+      for (let i = 0; i < 14; i++) yield randomBytes(512 * 1024);
+      throw new Error('the source went away');
+    }
+    await expect(storage.putObjectStream(runBucket, broken, Readable.from(failsAfterAPart()), 'application/zip')).rejects.toThrow(/went away/);
+    expect(await storage.statObject(runBucket, broken)).toBeUndefined();
+    expect(await incompleteUploads(broken)).toEqual([]);
+  });
+
+  it('refuses a part size S3 would not take, saying the least it takes', () => {
+    expect(() => createS3Storage({ ...live, streamPartBytes: 1024 * 1024 })).toThrow(/streamPartBytes 1048576: .*at least 5242880/);
+  });
+});
 
 /** Expects `attempt` to fail within `withinMs` with the error the upload service turns into a refusal. */
 async function expectUnavailable(attempt: Promise<unknown>, withinMs: number) {
