@@ -9,6 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default', ['json', { outputFile: 'reports/unit.json' }]],
+    // GLIMPSE_TEST_REPORT: another report file for a run of some of these tests alone (test:event-loop)
+    reporters: ['default', ['json', { outputFile: process.env.GLIMPSE_TEST_REPORT ?? 'reports/unit.json' }]],
   },
 });

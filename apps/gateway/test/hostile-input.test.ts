@@ -3,8 +3,10 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadSigningKey } from '@glimpse/access-tokens';
+import { adminRouter } from '@glimpse/admin';
 import { authRouter } from '@glimpse/auth';
 import { feedRouter } from '@glimpse/feed';
+import { notificationsRouter } from '@glimpse/notifications';
 import { searchRouter } from '@glimpse/search';
 import { RED, noiseJpeg, solid } from '@glimpse/test-fixtures';
 import { uploadRouter } from '@glimpse/upload';
@@ -243,7 +245,7 @@ describe('small leaks', () => {
 });
 
 describe('fuzzing every procedure', () => {
-  const routers = { auth: authRouter, upload: uploadRouter, feed: feedRouter, search: searchRouter };
+  const routers = { auth: authRouter, upload: uploadRouter, feed: feedRouter, search: searchRouter, notifications: notificationsRouter, admin: adminRouter };
   const NUL = '\u0000';
   const inputs: unknown[] = [
     undefined,

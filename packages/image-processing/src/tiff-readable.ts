@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { megapixels, tooManyPixels, undecodable } from './errors';
 import { COMPRESSION, PHOTOMETRIC, readTiffDirectory, TAG, uncompressedTiff, withDirectory, type TiffDirectory, type WrittenEntry } from './tiff-directory';
 import { CorruptSegment, DECODABLE_COMPRESSIONS, readSamples } from './tiff-samples';
+import { rewriteOffThread } from './tiff-thread';
 
 /**
  * Valid TIFFs that libvips (as sharp ships it) does not read, handed to it in a layout it does:
@@ -21,6 +22,19 @@ export async function readableTiff(bytes: Buffer, maxPixels: number): Promise<Bu
   checkTiffRewrite(plan, maxPixels);
   const { dir, kind } = plan;
   if (kind === 'old-jpeg') return embeddedJpeg(bytes, dir);
+  return (await rewriteOffThread(bytes)) ?? rewrittenTiff(bytes);
+}
+
+/**
+ * The costly rewrites, pixel by pixel in JavaScript: planes joined into one image, and wide or
+ * 8-bit CIELab samples decoded (inflate, LZW, unpacking) and written as 16 bits; whole seconds
+ * of a core for a large file. readableTiff runs them on a thread of their own (tiff-thread.ts),
+ * so the event loop never waits for them.
+ */
+export async function rewrittenTiff(bytes: Buffer): Promise<Buffer> {
+  const plan = tiffRewrite(bytes);
+  if (!plan || plan.kind === 'old-jpeg') throw new Error('rewrittenTiff: not a TIFF of planar tiles, wide or CIELab samples');
+  const { dir, kind } = plan;
   if (kind === 'planar-tiles') return joinedPlanes(bytes, dir);
   let samples: Uint16Array;
   try {
