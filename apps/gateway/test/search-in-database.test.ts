@@ -19,17 +19,20 @@ const everyPublicImage = () => until(() => glimpse.anonymous().search.images.que
 beforeAll(async () => {
   glimpse = await startTestGateway({ SEARCH_ENGINE: 'database' });
   [alice, bob] = await Promise.all([glimpse.signUp('alice'), glimpse.signUp('bob')]);
-  const uploads: Array<[string, Session, [number, number], Record<string, string>]> = [
-    ['harbour', alice, [320, 200], { title: 'Sunset over the harbour', tags: 'sunset, sea' }],
+  const uploads: Array<[string, Session, [number, number], Record<string, string>, Record<string, string>?]> = [
+    ['harbour', alice, [320, 200], { title: 'Sunset over the harbour', tags: 'sunset, sea' }, { Make: 'Canon', Model: 'Canon EOS R5' }],
     ['lake', alice, [200, 320], { title: 'Mountain lake at dawn', description: 'Cold water, first light', tags: 'mountain, lake' }],
     ['ridge', bob, [320, 200], { title: 'Ridge walk', tags: 'mountain, sunset' }],
     ['café', bob, [200, 320], { title: 'Café at night', tags: 'city, night' }],
-    ['kitten', bob, [320, 200], { title: 'Sleepy kitten', tags: 'cat' }],
-    ['diary', alice, [320, 200], { title: 'Private sunset diary', tags: 'sunset, family', visibility: 'private' }],
+    ['kitten', bob, [320, 200], { title: 'Sleepy kitten', tags: 'cat' }, { Make: 'Apple', Model: 'iPhone 12' }],
+    ['diary', alice, [320, 200], { title: 'Private sunset diary', tags: 'sunset, family', visibility: 'private' }, { Make: 'Canon', Model: 'Canon EOS R5' }],
   ];
   // A colour each: the same file twice from one owner would be one image (an exact duplicate).
-  for (const [index, [name, owner, [width, height], fields]] of uploads.entries()) {
-    photos[name] = await glimpse.uploadOk(owner, await solid(width, height, `#e070${(0x20 + index).toString(16)}`).png().toBuffer(), fields);
+  for (const [index, [name, owner, [width, height], fields, camera]] of uploads.entries()) {
+    const picture = solid(width, height, `#e070${(0x20 + index).toString(16)}`);
+    // Those with a camera are JPEGs carrying it in their EXIF, as a camera writes it.
+    const bytes = camera ? await picture.jpeg().withExif({ IFD0: camera }).toBuffer() : await picture.png().toBuffer();
+    photos[name] = await glimpse.uploadOk(owner, bytes, fields);
   }
   for (const [name, owner] of uploads) expect((await glimpse.settle(owner, photos[name]!)).status).toBe('ready');
   await everyPublicImage();
@@ -91,6 +94,26 @@ describe('search in the database', () => {
     expect(seen.sort()).toEqual([photos.harbour, photos.lake, photos.ridge, photos.café, photos.kitten].sort());
     expect(ids((await search.images.query({ tags: ['mountain'], orientation: 'portrait' })).hits)).toEqual([photos.lake]);
     expect(ids((await search.images.query({ owner: 'bob', sort: 'newest' })).hits)).toEqual([photos.kitten, photos.café, photos.ridge]);
+  });
+
+  it('filters by the camera from EXIF and counts cameras over what the viewer may see, never as tags', async () => {
+    const anonymous = await glimpse.anonymous().search.images.query({});
+    expect(anonymous.facets.camera).toEqual([
+      { value: 'Apple iPhone 12', count: 1 },
+      { value: 'Canon EOS R5', count: 1 },
+    ]);
+    expect(anonymous.facets.tags.some((facet) => /apple|iphone|canon/.test(facet.value))).toBe(false);
+    expect((await alice.search.images.query({})).facets.camera).toContainEqual({ value: 'Canon EOS R5', count: 2 });
+    expect(ids((await glimpse.anonymous().search.images.query({ camera: ['canon eos r5'] })).hits)).toEqual([photos.harbour]);
+    expect(ids((await alice.search.images.query({ camera: 'Canon EOS R5' })).hits).sort()).toEqual([photos.harbour, photos.diary].sort());
+    const detail = await glimpse.anonymous().feed.image.query({ imageId: photos.kitten! });
+    expect(detail.camera).toMatchObject({ make: 'Apple', model: 'iPhone 12', label: 'Apple iPhone 12' });
+    // Over HTTP, a bad camera filter is a 400 that names the field.
+    const input = encodeURIComponent(JSON.stringify({ camera: Array.from({ length: 21 }, (_, i) => `Camera ${i}`) }));
+    const response = await fetch(`${glimpse.url}/api/search/images?input=${input}`);
+    const body = (await response.json()) as { error?: { data: { code: string; field?: string } } };
+    expect(response.status).toBe(400);
+    expect(body.error?.data).toMatchObject({ code: 'BAD_REQUEST', field: 'camera' });
   });
 
   it('follows edits and deletions, and is rebuilt whole from the images by reindex', async () => {

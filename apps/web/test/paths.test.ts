@@ -30,6 +30,12 @@ describe('query strings', () => {
     expect(readSearchParams({ ...once })).toEqual(once);
   });
 
+  it('keeps camera names as the facet spells them, spaces and all', () => {
+    const read = (search: string) => stringifySearch({ ...readSearchParams(parseSearch(search)) });
+    expect(read('?camera=Apple+iPhone+12,%20Canon%20%20EOS%205D,Apple+iPhone+12')).toBe('?camera=Apple+iPhone+12,Canon+EOS+5D');
+    expect(readSearchParams(parseSearch('?camera=Apple+iPhone+12')).camera).toEqual(['Apple iPhone 12']);
+  });
+
   it('reads the feed and sign-in pages’ parameters, ignoring what they do not know', () => {
     expect(readFeedSearch(parseSearch('?sort=popular'))).toEqual({ sort: 'popular' });
     expect(readFeedSearch(parseSearch('?sort=oldest'))).toEqual({ sort: undefined });

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@glimpse/config';
 import { chromium, type Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../gateway/src/gateway';
 import { apiClient, drawPhoto, eventually } from './fixtures';
@@ -111,4 +112,60 @@ describe('search in the web app', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  it('shows a photo’s camera and the words read in it on its page, and finds photos by camera with a facet', async () => {
+    // A real photo of a street sign (OpenCV's scenetext01), with the EXIF an iPhone writes.
+    const sign = readFileSync(fileURLToPath(new URL('../../../packages/image-tagging/test/fixtures/photos/opencv-scenetext01.jpg', import.meta.url)));
+    const iphone = await sharp(sign)
+      .withExif({ IFD0: { Make: 'Apple', Model: 'iPhone 12' }, IFD2: { DateTimeOriginal: '2024:05:06 07:08:09', OffsetTimeOriginal: '+02:00', LensModel: 'iPhone 12 back camera 4.2mm f/1.6' } })
+      .jpeg()
+      .toBuffer();
+    const kai = apiClient(gateway.url);
+    await kai.signUp('kai', PASSWORD);
+    const { imageId } = await kai.upload(iphone, 'IMG_0042.jpg', 'Parking sign', 'street');
+    const detail = async () => {
+      const input = encodeURIComponent(JSON.stringify({ imageId }));
+      const body = (await (await fetch(`${gateway.url}/api/feed/image?input=${input}`)).json()) as { result?: { data: { text: string | null } } };
+      return body.result?.data;
+    };
+    // Tagged (the words are read) and indexed (the camera is searchable).
+    await eventually(async () => Boolean((await detail())?.text) && (await kai.search({ camera: ['Apple iPhone 12'] })).found === 1, 'the sign to be read and indexed', 60_000);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${gateway.url}/i/${imageId}`);
+    await page.getByRole('heading', { name: 'Parking sign' }).waitFor();
+    const camera = page.getByRole('region', { name: 'Camera' });
+    await camera.getByRole('link', { name: 'Apple iPhone 12' }).waitFor();
+    expect(await camera.textContent()).toContain('iPhone 12 back camera 4.2mm f/1.6');
+    // At the camera's own time of day (07:08), whatever the browser's zone.
+    expect(await camera.locator('time').getAttribute('datetime')).toBe('2024-05-06T07:08:09+02:00');
+    expect(await camera.locator('time').textContent()).toMatch(/2024.*7:08|7:08.*2024/);
+    // The words the tagger read on the sign (from the medium rendering: "PROHIBITED" reads reliably).
+    const words = page.getByRole('region', { name: 'Text in this photo' }).locator('p');
+    expect(await words.textContent()).toBe((await detail())?.text);
+    expect(await words.textContent()).toMatch(/PROHIBITED/);
+    // The camera is no tag: the maker's name is not among them.
+    const tags = await page.getByRole('list', { name: 'Tags' }).textContent();
+    expect(tags).not.toMatch(/apple|iphone/i);
+    await page.screenshot({ path: '/tmp/glimpse-camera.png', fullPage: true });
+
+    // The camera links to its photos; on the search page its facet chip filters and unfilters.
+    await camera.getByRole('link', { name: 'Apple iPhone 12' }).click();
+    await page.waitForURL(/\/search\?camera=Apple\+iPhone\+12$/);
+    const found = page.locator('.search-found');
+    await expect.poll(() => found.textContent()).toBe('1 result');
+    const cameras = page.getByRole('group', { name: 'Camera' });
+    await cameras.getByRole('button', { name: /^Apple iPhone 12/ }).click();
+    await page.waitForURL(/\/search$/);
+    await expect.poll(() => found.textContent()).toBe(`${PHOTOS.length + 1} results`);
+    await cameras.getByRole('button', { name: 'Apple iPhone 12 1' }).click();
+    await page.waitForURL(/\/search\?camera=Apple\+iPhone\+12$/);
+    await expect.poll(() => found.textContent()).toBe('1 result');
+    expect(await page.locator('ul.grid > li.tile img').getAttribute('alt')).toBe('Parking sign');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

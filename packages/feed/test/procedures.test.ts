@@ -303,3 +303,70 @@ describe('search is exact the instant visibility changes, before the engine hear
     expect((await search('anonymous').images({ tags: ['racing'], limit: 50 })).found).toBe(0);
   });
 });
+
+describe('camera facts and the words in a photo are fields of the image, never tags', () => {
+  /** A ready image as the processor and tagger leave it: EXIF camera facts, OCR text, machine labels. */
+  async function photo(visibility: Visibility, camera: Record<string, string> | null, text: string) {
+    const id = randomUUID();
+    await db.transaction(async (tx) => {
+      await imageWrites.insertPending(tx, {
+        id, ownerId: users.owner.id, title: 'Shop sign', description: '', visibility, originalKey: `originals/${id}`,
+        originalMime: 'image/jpeg', originalBytes: 1000, width: 40, height: 30, tags: ['exif-test'],
+      });
+      await imagePipeline.markReady(tx, id, { width: 40, height: 30, animated: false, placeholder: null, dominantColor: null, perceptualHash: null, camera, variants: [] });
+      await imagePipeline.saveTagging(tx, id, { tags: new Map([['sign', 0.9]]), moderation: 'safe', analysis: { text } });
+    });
+    await searchIndex.upsert([(await loadIndexEntries(db, [id])).get(id)!.document]);
+    return id;
+  }
+  let iphone: string;
+  let canon: string;
+  let plain: string;
+  beforeAll(async () => {
+    iphone = await photo('public', { make: 'Apple', model: 'iPhone 12', lens: 'iPhone 12 back camera 4.2mm f/1.6', takenAt: '2024-05-06T07:08:09+02:00' }, 'OPEN 24 HOURS');
+    canon = await photo('private', { make: 'Canon', model: 'Canon EOS 5D' }, '');
+    plain = await photo('public', {}, '   ');
+  });
+
+  it('feed.image answers camera (make, model, lens, takenAt, label) and text to those who may see the image', async () => {
+    for (const who of ['owner', 'other', 'anonymous'] as const) {
+      const detail = await feed(who).image({ imageId: iphone });
+      expect(detail.camera, who).toEqual({
+        make: 'Apple', model: 'iPhone 12', lens: 'iPhone 12 back camera 4.2mm f/1.6', takenAt: '2024-05-06T07:08:09+02:00', label: 'Apple iPhone 12',
+      });
+      expect(detail.text, who).toBe('OPEN 24 HOURS');
+      expect(detail.tags.map((tag) => tag.tag).sort(), who).toEqual(['exif-test', 'sign']);
+    }
+    expect(await feed('owner').image({ imageId: canon })).toMatchObject({ camera: { make: 'Canon', model: 'Canon EOS 5D', lens: null, takenAt: null, label: 'Canon EOS 5D' }, text: null });
+    expect(await codeOf(feed('other').image({ imageId: canon }))).toBe('NOT_FOUND');
+    expect(await codeOf(feed('anonymous').image({ imageId: canon }))).toBe('NOT_FOUND');
+    expect(await feed('anonymous').image({ imageId: plain })).toMatchObject({ camera: null, text: null });
+  });
+
+  it('search.images filters by camera and counts the camera facet over what the viewer may see only', async () => {
+    const cameraFacet = async (who: Who) => (await search(who).images({ tags: ['exif-test'], limit: 50 })).facets.camera;
+    expect(await cameraFacet('anonymous')).toEqual([{ value: 'Apple iPhone 12', count: 1 }]);
+    expect(await cameraFacet('other')).toEqual([{ value: 'Apple iPhone 12', count: 1 }]);
+    expect(await cameraFacet('owner')).toEqual([
+      { value: 'Apple iPhone 12', count: 1 },
+      { value: 'Canon EOS 5D', count: 1 },
+    ]);
+    expect((await search('anonymous').images({ camera: ['apple iphone 12'] })).hits.map((hit) => hit.id)).toEqual([iphone]);
+    expect((await search('anonymous').images({ camera: 'Canon EOS 5D' })).found).toBe(0);
+    expect((await search('owner').images({ camera: 'Canon EOS 5D, Apple iPhone 12' })).hits.map((hit) => hit.id).sort()).toEqual([iphone, canon].sort());
+    // Never a tag: not among the tag facets, not found by a tag named for the maker.
+    const all = await search('owner').images({ tags: ['exif-test'], limit: 50 });
+    expect(all.facets.tags.some((facet) => /apple|iphone|canon/.test(facet.value))).toBe(false);
+    expect((await search('owner').images({ tags: ['apple'] })).found).toBe(0);
+  });
+
+  it('refuses too many cameras or a camera name too long, naming the field', async () => {
+    for (const camera of [Array.from({ length: 21 }, (_, i) => `Camera ${i}`), ['x'.repeat(101)], Array.from({ length: 21 }, (_, i) => `C${i}`).join(',')]) {
+      const error = await search('anonymous').images({ camera }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(TRPCError);
+      expect((error as TRPCError).code).toBe('BAD_REQUEST');
+      const issues = ((error as TRPCError).cause as { issues?: Array<{ path: PropertyKey[] }> } | undefined)?.issues ?? [];
+      expect(issues.map((issue) => issue.path[0])).toEqual(['camera']);
+    }
+  });
+});

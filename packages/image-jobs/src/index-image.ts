@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '@glimpse/database';
-import { imagePipeline, isVisible } from '@glimpse/images';
+import { cameraLabel, imagePipeline, isVisible } from '@glimpse/images';
 import type { JobHandler, JobPayloads } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
 import type { Feedback, Recommender, RecommenderItem } from '@glimpse/recommender';
@@ -44,6 +44,8 @@ export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promi
         // A hidden image is searched like a private one: by its owner only.
         visibility: row.hidden ? 'private' : row.visibility,
         colors: row.analysis?.colors ?? [],
+        // A field of its own, never among the tags: an iPhone photo is not tagged `apple`.
+        camera: cameraLabel(row.camera?.make, row.camera?.model),
         orientation: orientationOf(row.width, row.height),
         width: row.width,
         height: row.height,

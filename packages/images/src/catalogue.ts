@@ -1,5 +1,6 @@
 import type { Viewer } from '@glimpse/access-tokens';
 import type { Queryable } from '@glimpse/database';
+import { cameraDetail } from './camera';
 import { imageReads } from './repository';
 import type { UrlSigner } from './signed-urls';
 import { VARIANT_NAMES, type ImageCard, type ImageDetail, type ImageRow, type ImageTag, type UploadState, type VariantFormat, type VariantName, type VariantUrls } from './types';
@@ -63,9 +64,10 @@ export function createImageCatalogue(signer: UrlSigner): ImageCatalogue {
       return rows.map((row) => toCard(row, tags.get(row.id) ?? []));
     },
     async detail(tx, row, viewer) {
-      const [tags, liked] = await Promise.all([
+      const [tags, liked, text] = await Promise.all([
         tagsOf(tx, [row.id]),
         viewer ? imageReads.isLikedBy(tx, viewer.id, row.id) : Promise.resolve(false),
+        imageReads.photoText(tx, row.id),
       ]);
       return {
         ...toCard(row, tags.get(row.id) ?? []),
@@ -73,7 +75,8 @@ export function createImageCatalogue(signer: UrlSigner): ImageCatalogue {
         viewCount: row.view_count,
         likedByViewer: liked,
         isOwner: viewer?.id === row.owner_id,
-        camera: row.camera,
+        camera: cameraDetail(row.camera),
+        text,
       };
     },
     async uploadState(tx, row) {

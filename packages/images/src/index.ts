@@ -14,6 +14,7 @@ export { albumVisibleWhere, isAlbumVisible, isVisible, visibleWhere, type AlbumA
 export { imageReads, imageWrites, type DetailsChange, type ListScope, type NewImage, type PageRequest } from './repository';
 export { imagePipeline, type FeedbackTable, type IndexRow, type ProcessedFacts, type TaggingOutcome } from './pipeline';
 export { MAX_EDITS, checkEdit, editedSize, planEdits, type CropRectangle, type EditPlan, type ImageEdit, type Size } from './edits';
+export { MAX_CAMERA_LABEL, cameraDetail, cameraLabel, type CameraDetail } from './camera';
 export { hammingDistance } from './perceptual-hash';
 export { imageStatistics } from './statistics';
 export { likesReceived, type LikesReceived } from './likes-received';

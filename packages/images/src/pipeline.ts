@@ -40,6 +40,8 @@ export interface IndexRow {
   /** Hidden by an admin: indexed as private (found by its owner only). */
   hidden: boolean;
   analysis: { colors?: string[]; text?: string } | null;
+  /** EXIF facts the processor read (make, model, lens, takenAt). */
+  camera: Record<string, unknown> | null;
   width: number;
   height: number;
   like_count: number;
@@ -170,7 +172,7 @@ export const imagePipeline = {
     if (imageIds.length === 0) return [];
     const rows = await tx.query<Omit<IndexRow, 'userTags' | 'machineTags'>>(
       `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
-              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.analysis, i.width, i.height, i.like_count, i.created_at
+              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.analysis, i.camera, i.width, i.height, i.like_count, i.created_at
        FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
       [imageIds],
     );

@@ -249,6 +249,12 @@ export const imageReads = {
     return byImage;
   },
 
+  /** The words the tagger read in the photo (OCR), or null when it read none (or has not looked yet). */
+  async photoText(tx: Queryable, imageId: string): Promise<string | null> {
+    const [row] = await tx.query<{ text: string | null }>(`SELECT analysis->>'text' AS text FROM images WHERE id = $1`, [imageId]);
+    return row?.text?.trim() || null;
+  },
+
   async isLikedBy(tx: Queryable, userId: string, imageId: string): Promise<boolean> {
     return (await tx.query('SELECT 1 FROM likes WHERE user_id = $1 AND image_id = $2', [userId, imageId])).length > 0;
   },

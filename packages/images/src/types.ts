@@ -1,3 +1,4 @@
+import type { CameraDetail } from './camera';
 import type { ImageEdit } from './edits';
 
 export const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
@@ -58,7 +59,10 @@ export interface ImageDetail extends ImageCard {
   viewCount: number;
   likedByViewer: boolean;
   isOwner: boolean;
-  camera: Record<string, string> | null;
+  /** What the camera's EXIF said (make, model, lens, when), never tags; null when it said nothing. */
+  camera: CameraDetail | null;
+  /** The words read in the photo (OCR), or null. */
+  text: string | null;
 }
 
 /** The owner's view of an upload in any state. */

@@ -48,6 +48,8 @@ function filterClauses(query: NormalizedQuery, params: Params): string[] {
   if (query.excludeIds.length > 0) clauses.push(`d.id <> ALL(${params.add(query.excludeIds)}::TEXT[])`);
   if (query.tags.length > 0) clauses.push(`d.tags @> ${params.add(query.tags)}::TEXT[]`);
   if (query.colors.length > 0) clauses.push(`d.colors && ${params.add(query.colors)}::TEXT[]`);
+  // The camera lives in the document's JSON (no column of its own): matched set only, never a scan of its own.
+  if (query.camera.length > 0) clauses.push(`lower(d.document->>'camera') = ANY(${params.add(query.camera)}::TEXT[])`);
   if (query.orientation) clauses.push(`d.orientation = ${params.add(query.orientation)}`);
   if (query.owner) clauses.push(`d.owner_username = ${params.add(query.owner)}`);
   if (query.createdAfter !== undefined) clauses.push(`d.created_at >= ${params.add(query.createdAfter)}::INT8`);
@@ -118,7 +120,7 @@ function orderBy(query: NormalizedQuery, hasText: boolean): string {
 /**
  * One statement for a whole answer: the page of hits (with their place in it), the number
  * found, and the facets, all over the same `matched` set, which visibility and every filter
- * already narrowed. Rows: kind 'hit' | 'found' | 'tags' | 'colors' | 'orientation'.
+ * already narrowed. Rows: kind 'hit' | 'found' | 'tags' | 'colors' | 'camera' | 'orientation'.
  */
 export function searchStatement(query: NormalizedQuery, plan: TextPlan | null, withTypos: boolean): Statement {
   const params = new Params();
@@ -139,7 +141,7 @@ export function searchStatement(query: NormalizedQuery, plan: TextPlan | null, w
   const clauses = filterClauses(query, params);
   if (partial) clauses.push(`${held} >= ${wordsNeeded(required.length)}`);
   const where = clauses.join(' AND ');
-  ctes.push(`matched AS (SELECT d.id, d.created_at, d.like_count, d.tags, d.colors, d.orientation, (${score}) AS score FROM search_documents d ${joins} ${texts} WHERE ${where})`);
+  ctes.push(`matched AS (SELECT d.id, d.created_at, d.like_count, d.tags, d.colors, d.orientation, d.document->>'camera' AS camera, (${score}) AS score FROM search_documents d ${joins} ${texts} WHERE ${where})`);
   const order = orderBy(query, terms.length > 0);
   const offset = (query.page - 1) * query.perPage;
   const facet = (kind: 'tags' | 'colors') =>
@@ -150,6 +152,7 @@ SELECT 'hit'::TEXT AS kind, id AS value, score, row_number() OVER (ORDER BY ${or
 UNION ALL SELECT 'found'::TEXT, NULL::TEXT, NULL::FLOAT8, count(*) FROM matched
 UNION ALL ${facet('tags')}
 UNION ALL ${facet('colors')}
+UNION ALL SELECT * FROM (SELECT 'camera'::TEXT AS kind, camera AS value, NULL::FLOAT8 AS score, count(*) AS n FROM matched WHERE camera IS NOT NULL GROUP BY camera ORDER BY n DESC, camera LIMIT ${FACET_LIMIT}) AS camera_facet
 UNION ALL SELECT 'orientation'::TEXT, orientation, NULL::FLOAT8, count(*) FROM matched GROUP BY orientation`;
   return { sql, params: params.values };
 }

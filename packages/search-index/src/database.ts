@@ -13,7 +13,7 @@ export interface DatabaseSearchIndexOptions {
 }
 
 interface ResultRow {
-  kind: 'hit' | 'found' | 'tags' | 'colors' | 'orientation';
+  kind: 'hit' | 'found' | 'tags' | 'colors' | 'camera' | 'orientation';
   value: string | null;
   score: number | null;
   n: number;
@@ -84,7 +84,7 @@ export function createDatabaseSearchIndex(options: DatabaseSearchIndexOptions): 
       const normalized = normalizeQuery(query);
       const plan = normalized.text ? planText(normalized.text) : null;
       // Text made only of punctuation has no word to match: nothing is found, as in the embedded index.
-      if (plan && plan.terms.length === 0) return { hits: [], found: 0, facets: { tags: [], colors: [], orientation: [] }, page: normalized.page };
+      if (plan && plan.terms.length === 0) return { hits: [], found: 0, facets: { tags: [], colors: [], camera: [], orientation: [] }, page: normalized.page };
       let answer = await call('search', () => searchOnce(searchStatement(normalized, plan, false)));
       // As Typesense does (typo_tokens_threshold 1): typos are tried only when the words as spelt find nothing.
       if (answer.found === 0 && plan?.terms.some((term) => !term.optional && term.typos > 0)) {
@@ -97,7 +97,7 @@ export function createDatabaseSearchIndex(options: DatabaseSearchIndexOptions): 
           .sort((a, b) => a.n - b.n)
           .map((row) => ({ id: row.value as string, score: row.score ?? 0 })),
         found: answer.found,
-        facets: { tags: rankFacet(counts('tags')), colors: rankFacet(counts('colors')), orientation: rankFacet(counts('orientation')) },
+        facets: { tags: rankFacet(counts('tags')), colors: rankFacet(counts('colors')), camera: rankFacet(counts('camera')), orientation: rankFacet(counts('orientation')) },
         page: normalized.page,
       };
     },

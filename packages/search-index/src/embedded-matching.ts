@@ -66,6 +66,14 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
     if (query.colors.length > 0 && colorIds.length === 0) return null;
     const username = query.owner === undefined ? undefined : store.usernames.get(query.owner);
     if (query.owner !== undefined && username === undefined) return null;
+    // Any of the cameras, whatever their case: the ids of every spelling that matches one.
+    const cameraIds = new Set<number>();
+    if (query.camera.length > 0) {
+      store.cameras.values.forEach((label, id) => {
+        if (query.camera.includes(label.toLowerCase())) cameraIds.add(id);
+      });
+      if (cameraIds.size === 0) return null;
+    }
     const orientation = query.orientation === undefined ? -1 : ORIENTATIONS.indexOf(query.orientation);
     const after = query.createdAfter ?? -Infinity;
     const before = query.createdBefore ?? Infinity;
@@ -76,6 +84,7 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
       if (excluded.size > 0 && excluded.has(slot)) return false;
       if (orientation >= 0 && store.orientation[slot] !== orientation) return false;
       if (username !== undefined && store.username[slot] !== username) return false;
+      if (cameraIds.size > 0 && !cameraIds.has(store.camera[slot] as number)) return false;
       const created = createdAt[slot] as number;
       if (created < after || created > before) return false;
       if (tagIds.length > 0 || colorIds.length > 0) {
@@ -229,7 +238,8 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
     const tags = new Uint32Array(store.tags.size);
     const colors = new Uint32Array(store.colors.size);
     const orientation = new Uint32Array(ORIENTATIONS.length);
-    const { pool, runStart } = store;
+    const cameras = new Uint32Array(store.cameras.size);
+    const { pool, runStart, camera } = store;
     for (const slot of matches) {
       const base = runStart[slot] as number;
       const tagEnd = base + LAYOUT.start + (pool[base + LAYOUT.tags] as number);
@@ -237,10 +247,13 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
       for (let at = base + LAYOUT.start; at < tagEnd; at += 1) (tags[pool[at] as number] as number) += 1;
       for (let at = tagEnd; at < colorEnd; at += 1) (colors[pool[at] as number] as number) += 1;
       (orientation[store.orientation[slot] as number] as number) += 1;
+      const cameraId = camera[slot] as number;
+      if (cameraId >= 0) (cameras[cameraId] as number) += 1;
     }
     return {
       tags: ranked(tags, store.tags),
       colors: ranked(colors, store.colors),
+      camera: ranked(cameras, store.cameras),
       orientation: rankFacet(ORIENTATIONS.map((value, id): [string, number] => [value, orientation[id] as number])),
     };
   };
@@ -248,7 +261,7 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
   return (query) => {
     const keep = filterOf(query);
     const { page, perPage } = query;
-    const empty: SearchResult = { hits: [], found: 0, facets: { tags: [], colors: [], orientation: [] }, page };
+    const empty: SearchResult = { hits: [], found: 0, facets: { tags: [], colors: [], camera: [], orientation: [] }, page };
     if (!keep) return empty;
     let matches: Int32Array;
     let scored = false;

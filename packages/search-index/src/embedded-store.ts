@@ -54,6 +54,8 @@ export class DocumentStore {
   orientation = new Uint8Array(0);
   owner = new Int32Array(0);
   username = new Int32Array(0);
+  /** The slot's camera in `cameras`, -1 for none. */
+  camera = new Int32Array(0);
   /** Where each slot's run starts in `pool`. */
   runStart = new Int32Array(0);
   pool = new Int32Array(1 << 16);
@@ -66,6 +68,8 @@ export class DocumentStore {
   readonly colors = new Vocabulary();
   readonly owners = new Vocabulary();
   readonly usernames = new Vocabulary();
+  /** Camera labels as spelt; a column, not posting lists (a filter on them reads the column). */
+  readonly cameras = new Vocabulary();
 
   get size(): number {
     return this.slotOf.size;
@@ -112,7 +116,7 @@ export class DocumentStore {
     this.poolWaste = 0;
     this.slotOf.clear();
     this.free.length = 0;
-    for (const vocabulary of [this.words, this.tags, this.colors, this.owners, this.usernames]) vocabulary.clear();
+    for (const vocabulary of [this.words, this.tags, this.colors, this.owners, this.usernames, this.cameras]) vocabulary.clear();
   }
 
   *values(): IterableIterator<SearchDocument> {
@@ -180,6 +184,7 @@ export class DocumentStore {
     this.orientation[slot] = ORIENTATIONS.indexOf(doc.orientation);
     this.owner[slot] = this.owners.id(doc.ownerId);
     this.username[slot] = this.usernames.id(doc.ownerUsername);
+    this.camera[slot] = doc.camera ? this.cameras.id(doc.camera) : -1;
   }
 
   private ensureCapacity(wanted: number): void {
@@ -196,6 +201,7 @@ export class DocumentStore {
     this.orientation = grow(this.orientation, (size) => new Uint8Array(size));
     this.owner = grow(this.owner, (size) => new Int32Array(size));
     this.username = grow(this.username, (size) => new Int32Array(size));
+    this.camera = grow(this.camera, (size) => new Int32Array(size));
     this.runStart = grow(this.runStart, (size) => new Int32Array(size));
     this.capacity = capacity;
   }

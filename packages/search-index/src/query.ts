@@ -24,6 +24,10 @@ export const wordsOf = (text: string): string[] => foldTerm(text).split(/[^\p{L}
 export const DEFAULT_PER_PAGE = 24;
 export const MAX_PER_PAGE = 100;
 export const FACET_LIMIT = 20;
+/** Longest camera label a document or a filter holds. */
+export const MAX_CAMERA_LENGTH = 100;
+/** Cameras one filter may name. */
+export const MAX_CAMERA_FILTERS = 20;
 export const DEFAULT_SUGGEST_LIMIT = 10;
 export const MAX_SUGGEST_LIMIT = 50;
 
@@ -33,6 +37,8 @@ export interface NormalizedQuery {
   text: string;
   tags: string[];
   colors: string[];
+  /** Camera labels in lower case (each engine compares them so). */
+  camera: string[];
   orientation?: Orientation;
   owner?: string;
   createdAfter?: number;
@@ -63,6 +69,22 @@ function filterValues(field: string, raw: string[] | undefined): string[] {
   return [...new Set(raw.map((value) => filterValue(field, value)).filter((value) => value.length > 0))];
 }
 
+/** A camera label as documents and filters spell it: spaces collapsed, no comma (the URL's list separator), at most 100 characters. */
+export const tidyCamera = (value: string): string => value.replace(/[\s,]+/g, ' ').trim();
+
+function cameraFilters(raw: string[] | undefined): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw invalidInput('camera', 'expected a list of camera names');
+  if (raw.length > MAX_CAMERA_FILTERS) throw invalidInput('camera', `expected at most ${MAX_CAMERA_FILTERS} cameras, got ${raw.length}`);
+  const values = raw.map((value) => {
+    if (typeof value !== 'string') throw invalidInput('camera', 'expected a list of camera names');
+    const label = tidyCamera(value);
+    if (label.length > MAX_CAMERA_LENGTH) throw invalidInput('camera', `expected camera names of at most ${MAX_CAMERA_LENGTH} characters`);
+    return filterValue('camera', label);
+  });
+  return [...new Set(values.filter(Boolean))];
+}
+
 function timestamp(field: string, value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value)) throw invalidInput(field, `expected unix milliseconds, got ${value}`);
@@ -90,6 +112,7 @@ export function normalizeQuery(query: SearchQuery): NormalizedQuery {
     text,
     tags: filterValues('tags', query.tags),
     colors: filterValues('colors', query.colors),
+    camera: cameraFilters(query.camera),
     orientation: query.orientation,
     owner,
     createdAfter: timestamp('createdAfter', query.createdAfter),
@@ -146,9 +169,21 @@ export function rankFacet(counts: Iterable<[string, number]>, limit = FACET_LIMI
 
 const visibilities: readonly Visibility[] = ['public', 'unlisted', 'private'];
 
+function preparedCamera(raw: string | null | undefined, field: string): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string') throw invalidInput(field, 'expected a camera name or null');
+  const label = tidyCamera(raw).slice(0, MAX_CAMERA_LENGTH).trim();
+  if (label.includes('`')) throw invalidInput(field, 'may not contain a backtick');
+  return label || null;
+}
+
+/** The camera a stored document names, in lower case as filters compare it (documents journaled before cameras have none). */
+export const cameraKey = (doc: SearchDocument): string | null => doc.camera?.toLowerCase() ?? null;
+
 /**
  * Checks a document and spells its filterable values the one way both adapters store
- * them: tags, colours and the username in lower case, each listed once.
+ * them: tags, colours and the username in lower case, each listed once; the camera label
+ * tidied but spelt as given (its facet shows it).
  */
 export function prepareDocument(doc: SearchDocument, index = 0): SearchDocument {
   const field = (name: string) => `documents[${index}].${name}`;
@@ -170,6 +205,7 @@ export function prepareDocument(doc: SearchDocument, index = 0): SearchDocument 
     ownerUsername: doc.ownerUsername.trim().toLowerCase(),
     visibility: doc.visibility,
     colors: list(doc.colors),
+    camera: preparedCamera(doc.camera, field('camera')),
     orientation: doc.orientation,
     width: Math.trunc(doc.width),
     height: Math.trunc(doc.height),

@@ -22,6 +22,11 @@ export interface SearchDocument {
   visibility: Visibility;
   /** Colour names, e.g. ["blue", "green"]. */
   colors: string[];
+  /**
+   * The camera's make and model as one name ("Apple iPhone 12"), from EXIF; never a tag.
+   * Kept as spelt (the facet shows it so), matched without regard to case.
+   */
+  camera?: string | null;
   orientation: Orientation;
   width: number;
   height: number;
@@ -42,6 +47,8 @@ export interface SearchQuery {
   tags?: string[];
   /** Documents carrying ANY of these colours. */
   colors?: string[];
+  /** Documents taken with ANY of these cameras (labels as the facet lists them; case does not matter). */
+  camera?: string[];
   orientation?: Orientation;
   /** An owner's username. */
   owner?: string;
@@ -71,6 +78,8 @@ export interface FacetCount {
 export interface SearchFacets {
   tags: FacetCount[];
   colors: FacetCount[];
+  /** Camera labels, as the documents spell them. */
+  camera: FacetCount[];
   orientation: FacetCount[];
 }
 

@@ -9,6 +9,9 @@ import { planText, requiredText } from './text-plan';
  * documents/search). `test/typesense.test.ts` checks them against a fake server.
  */
 
+/** Optional: most photos without EXIF have none. Added to a collection made before it (see ensureCollection). */
+export const CAMERA_FIELD = { name: 'camera', type: 'string', facet: true, optional: true } as const;
+
 /** Filterable strings are facets too where we count them; the rest are plain indexed fields. */
 export function collectionSchema(name: string): CollectionCreateSchema {
   return {
@@ -23,6 +26,7 @@ export function collectionSchema(name: string): CollectionCreateSchema {
       { name: 'ownerUsername', type: 'string', facet: true },
       { name: 'visibility', type: 'string' },
       { name: 'colors', type: 'string[]', facet: true },
+      CAMERA_FIELD,
       { name: 'orientation', type: 'string', facet: true },
       { name: 'width', type: 'int32' },
       { name: 'height', type: 'int32' },
@@ -49,6 +53,8 @@ export function filterBy(query: NormalizedQuery): string {
   // `tags:=[a,b]` would match ANY; every tag is required, so each gets its own clause.
   for (const tag of query.tags) clauses.push(`tags:=${quote(tag)}`);
   if (query.colors.length > 0) clauses.push(`colors:=[${query.colors.map(quote).join(',')}]`);
+  // Typesense matches strings without regard to case, as the other adapters do for cameras.
+  if (query.camera.length > 0) clauses.push(`camera:=[${query.camera.map(quote).join(',')}]`);
   if (query.orientation) clauses.push(`orientation:=${query.orientation}`);
   if (query.owner) clauses.push(`ownerUsername:=${quote(query.owner)}`);
   if (query.createdAfter !== undefined) clauses.push(`createdAt:>=${query.createdAfter}`);
@@ -94,7 +100,7 @@ export function searchParameters(query: NormalizedQuery): SearchParams<SearchDoc
     q: textQuery(query.text),
     ...textParameters,
     filter_by: filterBy(query),
-    facet_by: 'tags,colors,orientation',
+    facet_by: 'tags,colors,camera,orientation',
     max_facet_values: FACET_LIMIT,
     sort_by: sortBy(query),
     page: query.page,
@@ -135,6 +141,7 @@ export function toSearchResult(response: SearchResponse<SearchDocument>, page: n
     facets: {
       tags: rankFacet(facetCounts(response, 'tags')),
       colors: rankFacet(facetCounts(response, 'colors')),
+      camera: rankFacet(facetCounts(response, 'camera')),
       orientation: rankFacet(facetCounts(response, 'orientation')),
     },
     page: typeof response.page === 'number' ? response.page : page,

@@ -2,6 +2,7 @@ import { Client, Errors, type SearchParams, type SearchResponse } from 'typesens
 import { normalizeQuery, normalizeSuggest, prepareDocument, rankSuggestions } from './query';
 import { SearchIndexError, type SearchDocument, type SearchIndex, type SearchIndexErrorCode, type SearchResult, type Suggestion } from './search-index';
 import {
+  CAMERA_FIELD,
   collectionSchema,
   searchParameters,
   suggestParameters,
@@ -56,14 +57,24 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
     kind: 'typesense',
 
     async ensureCollection() {
-      const exists = await call(`GET /collections/${name}`, () => collection().retrieve()).then(
-        () => true,
+      const existing = await call(`GET /collections/${name}`, () => collection().retrieve()).then(
+        (schema) => schema,
         (error: unknown) => {
-          if (error instanceof SearchIndexError && error.code === 'SEARCH_COLLECTION_MISSING') return false;
+          if (error instanceof SearchIndexError && error.code === 'SEARCH_COLLECTION_MISSING') return undefined;
           throw error;
         },
       );
-      if (exists) return;
+      if (existing) {
+        // A collection made before cameras were faceted gets the field (Typesense adds fields in place).
+        if (!(existing.fields ?? []).some((field) => field.name === CAMERA_FIELD.name)) {
+          await call(`PATCH /collections/${name}`, () => collection().update({ fields: [{ ...CAMERA_FIELD }] })).catch((error: unknown) => {
+            // A replica added it first.
+            if (error instanceof SearchIndexError && error.status === 400 && /already/i.test(error.message)) return;
+            throw error;
+          });
+        }
+        return;
+      }
       await call('POST /collections', () => client.collections().create(collectionSchema(name))).catch((error: unknown) => {
         // Another replica created it between our look and our create: that is what we wanted.
         if (error instanceof SearchIndexError && error.status === 409) return;

@@ -36,11 +36,11 @@ const bruno = { ownerId: 'owner-bruno', ownerUsername: 'bruno' };
 
 /** A small album: three owners' worth of visibility, tags, colours, shapes, dates and likes. */
 const album: SearchDocument[] = [
-  doc('a1', { ...alice, title: 'Sunset over the harbour', tags: ['sunset', 'sea', 'new-york'], colors: ['orange', 'blue'], likeCount: 5, createdAt: base + 1 * day }),
+  doc('a1', { ...alice, title: 'Sunset over the harbour', tags: ['sunset', 'sea', 'new-york'], colors: ['orange', 'blue'], camera: 'Apple iPhone 12', likeCount: 5, createdAt: base + 1 * day }),
   doc('a2', { ...alice, title: 'Mountain lake', description: 'Cold water at dawn', tags: ['mountain', 'lake'], colors: ['blue', 'green'], orientation: 'portrait', width: 900, height: 1600, likeCount: 9, createdAt: base + 2 * day }),
-  doc('a3', { ...alice, title: 'Private sunset', tags: ['sunset', 'family'], colors: ['orange'], visibility: 'private', likeCount: 1, createdAt: base + 3 * day }),
-  doc('b1', { ...bruno, title: 'Sunset on the ridge', tags: ['sunset', 'mountain'], colors: ['red', 'orange'], likeCount: 7, createdAt: base + 4 * day }),
-  doc('b2', { ...bruno, title: 'Hidden cabin', tags: ['cabin', 'secretive'], colors: ['brown'], visibility: 'unlisted', orientation: 'square', width: 1000, height: 1000, likeCount: 3, createdAt: base + 5 * day }),
+  doc('a3', { ...alice, title: 'Private sunset', tags: ['sunset', 'family'], colors: ['orange'], camera: 'Apple iPhone 12', visibility: 'private', likeCount: 1, createdAt: base + 3 * day }),
+  doc('b1', { ...bruno, title: 'Sunset on the ridge', tags: ['sunset', 'mountain'], colors: ['red', 'orange'], camera: 'Canon EOS 5D', likeCount: 7, createdAt: base + 4 * day }),
+  doc('b2', { ...bruno, title: 'Hidden cabin', tags: ['cabin', 'secretive'], colors: ['brown'], camera: 'Canon EOS 5D', visibility: 'unlisted', orientation: 'square', width: 1000, height: 1000, likeCount: 3, createdAt: base + 5 * day }),
   doc('b3', { ...bruno, title: 'Private garden', tags: ['garden', 'secretive'], colors: ['green'], visibility: 'private', likeCount: 2, createdAt: base + 6 * day }),
   doc('c1', { ownerId: 'owner-chen', ownerUsername: 'chen_wei', title: 'Café at night', description: 'Neon and rain', tags: ['city', 'night'], colors: ['purple', 'blue'], orientation: 'portrait', width: 800, height: 1200, likeCount: 9, createdAt: base + 7 * day }),
 ];
@@ -192,6 +192,48 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
         { value: 'mountain', count: 2 },
         { value: 'sunset', count: 2 },
       ]);
+    });
+
+    it('filters by ANY camera whatever its case, and counts cameras only over what the viewer may see, never as tags', async () => {
+      const anonymous = await index.search({});
+      expect(anonymous.facets.camera).toEqual([
+        { value: 'Apple iPhone 12', count: 1 },
+        { value: 'Canon EOS 5D', count: 1 },
+      ]);
+      expect(anonymous.facets.tags.map((facet) => facet.value)).not.toEqual(expect.arrayContaining(['apple']));
+      expect(anonymous.facets.tags.some((facet) => /apple|iphone|canon/.test(facet.value))).toBe(false);
+      expect((await index.search({ viewerId: 'owner-alice' })).facets.camera).toEqual([
+        { value: 'Apple iPhone 12', count: 2 },
+        { value: 'Canon EOS 5D', count: 1 },
+      ]);
+      expect((await index.search({ viewerId: 'owner-bruno' })).facets.camera).toEqual([
+        { value: 'Canon EOS 5D', count: 2 },
+        { value: 'Apple iPhone 12', count: 1 },
+      ]);
+      expect(await sortedIds({ camera: ['apple iphone 12'] })).toEqual(['a1']);
+      expect(await sortedIds({ camera: ['Apple  iPhone 12'], viewerId: 'owner-alice' })).toEqual(['a1', 'a3']);
+      expect(await sortedIds({ camera: ['Canon EOS 5D', 'Apple iPhone 12'] })).toEqual(['a1', 'b1']);
+      expect(await sortedIds({ camera: ['Canon EOS 5D'], tags: ['sunset'], q: 'ridge' })).toEqual(['b1']);
+      const none = await index.search({ camera: ['Nikon D750'] });
+      expect(none).toMatchObject({ found: 0, hits: [] });
+      expect(none.facets.camera).toEqual([]);
+      // Facets follow the filter, and leave out what the database says the viewer may no longer see.
+      expect((await index.search({ camera: ['canon eos 5d'], viewerId: 'owner-bruno' })).facets.camera).toEqual([{ value: 'Canon EOS 5D', count: 2 }]);
+      expect((await index.search({ excludeIds: ['b1'] })).facets.camera).toEqual([{ value: 'Apple iPhone 12', count: 1 }]);
+      // A camera is not a word of the text either: "canon" finds no photo.
+      expect(await sortedIds({ q: 'canon' })).toEqual([]);
+    });
+
+    it('forgets a camera an upsert takes away, and refuses too many cameras or a backtick, naming the field', async () => {
+      await index.upsert([doc('a1', { ...alice, title: 'Sunset over the harbour', tags: ['sunset', 'sea', 'new-york'], colors: ['orange', 'blue'], likeCount: 5, createdAt: base + day })]);
+      expect(await sortedIds({ camera: ['Apple iPhone 12'] })).toEqual([]);
+      expect((await index.search({})).facets.camera).toEqual([{ value: 'Canon EOS 5D', count: 1 }]);
+      await index.upsert([doc('a2', { ...alice, title: 'Mountain lake', camera: 'Apple iPhone 12', createdAt: base + 2 * day })]);
+      expect(await sortedIds({ camera: ['apple iphone 12'] })).toEqual(['a2']);
+      const many = Array.from({ length: 21 }, (_, i) => `Camera ${i}`);
+      await expect(index.search({ camera: many })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'camera' });
+      await expect(index.search({ camera: ['x'.repeat(101)] })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'camera' });
+      await expect(index.search({ camera: ['a`b'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'camera' });
     });
 
     it('sorts by newest, by most liked, and by relevance by default when there is text', async () => {

@@ -22,6 +22,10 @@ export const HERMIT = 'hermit';
 /** A tag that only private and unlisted documents carry. */
 export const SECRET_TAG = 'zeppelin';
 export const START = Date.UTC(2024, 0, 1);
+/** Cameras by position (no random draw, so the rest of the corpus is as it was); every fourth photo has none. */
+export const CAMERAS = ['Apple iPhone 12', 'Canon EOS 5D', 'NIKON D750', 'FUJIFILM X-T4', 'Google Pixel 8'] as const;
+/** A camera only the hermit's private photos were taken with: never counted for anyone else. */
+export const SECRET_CAMERA = 'Hasselblad X2D';
 
 export const ownerIdOf = (username: string) => `owner-${username}`;
 
@@ -67,6 +71,7 @@ export function generateCorpus(size: number, seed = 7): SearchDocument[] {
       ownerUsername: username,
       visibility,
       colors: random.some(COLORS, 3),
+      camera: hermit ? SECRET_CAMERA : index % 4 === 0 ? null : (CAMERAS[index % CAMERAS.length] as string),
       orientation: width > height ? 'landscape' : width < height ? 'portrait' : 'square',
       width,
       height,
@@ -108,6 +113,7 @@ export function referenceFilter(query: SearchQuery): (doc: SearchDocument) => bo
     visible(doc) &&
     (query.tags ?? []).every((tag) => doc.tags.includes(tag)) &&
     (!query.colors?.length || query.colors.some((color) => doc.colors.includes(color))) &&
+    (!query.camera?.length || query.camera.some((camera) => camera.toLowerCase() === doc.camera?.toLowerCase())) &&
     (query.orientation === undefined || doc.orientation === (query.orientation as Orientation)) &&
     (query.owner === undefined || doc.ownerUsername === query.owner) &&
     (query.createdAfter === undefined || doc.createdAt >= query.createdAfter) &&
@@ -126,15 +132,17 @@ export function referenceText(q: string): (doc: SearchDocument) => boolean {
 export interface ReferenceFacets {
   tags: Map<string, number>;
   colors: Map<string, number>;
+  camera: Map<string, number>;
   orientation: Map<string, number>;
 }
 
 export function referenceFacets(documents: readonly SearchDocument[]): ReferenceFacets {
-  const facets: ReferenceFacets = { tags: new Map(), colors: new Map(), orientation: new Map() };
+  const facets: ReferenceFacets = { tags: new Map(), colors: new Map(), camera: new Map(), orientation: new Map() };
   const bump = (counts: Map<string, number>, value: string) => counts.set(value, (counts.get(value) ?? 0) + 1);
   for (const doc of documents) {
     doc.tags.forEach((tag) => bump(facets.tags, tag));
     doc.colors.forEach((color) => bump(facets.colors, color));
+    if (doc.camera) bump(facets.camera, doc.camera);
     bump(facets.orientation, doc.orientation);
   }
   return facets;

@@ -24,11 +24,17 @@ describe('embedded search index across restarts', () => {
     const path = freshPath();
     const first = await reopen(path);
     await first.upsert([doc('a', { title: 'Harbour lights', tags: ['night'] }), doc('b', { tags: ['night'], visibility: 'private' }), doc('c')]);
-    await first.upsert([doc('c', { title: 'Renamed lighthouse' })]);
+    await first.upsert([doc('c', { title: 'Renamed lighthouse', camera: 'FUJIFILM X-T4' })]);
     await first.remove(['a', 'missing']);
+    // A document journaled before cameras were indexed: replayed with none.
+    const { camera: _none, ...older } = doc('d', { title: 'Older entry' });
+    await appendFile(path, `${JSON.stringify({ op: 'upsert', documents: [older] })}\n`);
 
     const second = await reopen(path);
-    expect(await second.count()).toBe(2);
+    expect(await second.count()).toBe(3);
+    expect((await second.search({ camera: ['fujifilm x-t4'] })).hits.map((hit) => hit.id)).toEqual(['c']);
+    expect((await second.search({})).facets.camera).toEqual([{ value: 'FUJIFILM X-T4', count: 1 }]);
+    expect((await second.search({ q: 'older' })).hits.map((hit) => hit.id)).toEqual(['d']);
     expect((await second.search({ q: 'lighthouse' })).hits.map((hit) => hit.id)).toEqual(['c']);
     expect((await second.search({ q: 'harbour' })).found).toBe(0);
     expect(await second.suggest('nig', 'owner-alice')).toEqual([{ kind: 'tag', value: 'night', count: 1 }]);

@@ -79,7 +79,7 @@ export async function startFakeTypesense(): Promise<FakeTypesense> {
 }
 
 /** A collection as GET /collections/:name and POST /collections answer it. */
-export function collectionResponse(name: string, numDocuments: number) {
+export function collectionResponse(name: string, numDocuments: number, fieldNames: string[] = ['title', 'camera']) {
   return {
     name,
     num_documents: numDocuments,
@@ -88,7 +88,7 @@ export function collectionResponse(name: string, numDocuments: number) {
     enable_nested_fields: false,
     symbols_to_index: [],
     token_separators: ['-', '_'],
-    fields: [{ name: 'title', type: 'string', facet: false, index: true, optional: false, infix: false, locale: '', sort: false }],
+    fields: fieldNames.map((field) => ({ name: field, type: 'string', facet: field === 'camera', index: true, optional: field === 'camera', infix: false, locale: '', sort: false })),
   };
 }
 

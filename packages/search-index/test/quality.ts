@@ -9,6 +9,7 @@ import {
   referenceFacets,
   referenceFilter,
   referenceText,
+  SECRET_CAMERA,
   SECRET_TAG,
   START,
   tokensOf,
@@ -54,6 +55,7 @@ export function describeSearchQuality(name: string, open: () => Promise<SearchIn
       const reference = referenceFacets(expected);
       expect(facetMismatch(result.facets.tags, reference.tags), 'tags').toBeUndefined();
       expect(facetMismatch(result.facets.colors, reference.colors), 'colors').toBeUndefined();
+      expect(facetMismatch(result.facets.camera, reference.camera), 'camera').toBeUndefined();
       expect(facetMismatch(result.facets.orientation, reference.orientation), 'orientation').toBeUndefined();
       const allowed = new Set(expected.map((doc) => doc.id));
       expect(result.hits.filter((hit) => !allowed.has(hit.id))).toEqual([]);
@@ -91,6 +93,8 @@ export function describeSearchQuality(name: string, open: () => Promise<SearchIn
         { q: 'iceland' },
         { tags: ['outdoor'] },
         { colors: ['blue', 'green'], viewerId: viewer },
+        { camera: ['nikon d750', 'Google Pixel 8'] },
+        { q: 'norway', camera: ['Apple iPhone 12'], viewerId: viewer },
       ];
       for (const query of queries) {
         const matchesText = query.q ? referenceText(query.q) : () => true;
@@ -131,6 +135,9 @@ export function describeSearchQuality(name: string, open: () => Promise<SearchIn
       expect((await index.search({ q: HERMIT })).found).toBe(0);
       expect((await index.search({ owner: HERMIT })).found).toBe(0);
       expect((await index.search({})).facets.tags.map((facet) => facet.value)).not.toContain(SECRET_TAG);
+      expect((await index.search({ viewerId: ownerIdOf('alice') })).facets.camera.map((facet) => facet.value)).not.toContain(SECRET_CAMERA);
+      expect((await index.search({ camera: [SECRET_CAMERA] })).found).toBe(0);
+      expect((await index.search({ camera: [SECRET_CAMERA], viewerId: ownerIdOf(HERMIT) })).found).toBe(corpus.filter((doc) => doc.ownerUsername === HERMIT).length);
       expect(await index.suggest('zep')).toEqual([]);
       expect(await index.suggest('herm', ownerIdOf('alice'))).toEqual([]);
       const own = corpus.filter((doc) => doc.ownerId === viewer && doc.tags.includes(SECRET_TAG)).length;

@@ -22,7 +22,7 @@ afterAll(() => fake.close());
 
 const only = (method: string, path: string) => (request: RecordedRequest) => request.method === method && request.path === path;
 const searches = () => fake.requests.filter(only('GET', '/collections/images/documents/search'));
-const emptySearch = searchResponse({ found: 0, page: 1, ids: [], facets: { tags: [], colors: [], orientation: [] } });
+const emptySearch = searchResponse({ found: 0, page: 1, ids: [], facets: { tags: [], colors: [], camera: [], orientation: [] } });
 
 describe('Typesense adapter: writes', () => {
   it('creates the collection with its schema when missing, sending the API key', async () => {
@@ -43,6 +43,7 @@ describe('Typesense adapter: writes', () => {
         { name: 'ownerUsername', type: 'string', facet: true },
         { name: 'visibility', type: 'string' },
         { name: 'colors', type: 'string[]', facet: true },
+        { name: 'camera', type: 'string', facet: true, optional: true },
         { name: 'orientation', type: 'string', facet: true },
         { name: 'width', type: 'int32' },
         { name: 'height', type: 'int32' },
@@ -62,6 +63,21 @@ describe('Typesense adapter: writes', () => {
     await expect(index.ensureCollection()).resolves.toBeUndefined();
   });
 
+  it('adds the camera field in place to a collection made before it (PATCH /collections/images), a replica having done it being fine', async () => {
+    fake.route((request) =>
+      request.method === 'GET' ? { status: 200, json: collectionResponse('images', 5, ['title']) } : request.method === 'PATCH' ? { status: 200, json: { fields: [] } } : undefined,
+    );
+    await index.ensureCollection();
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /collections/images', 'PATCH /collections/images']);
+    expect(JSON.parse(fake.requests[1]?.body ?? '{}')).toEqual({ fields: [{ name: 'camera', type: 'string', facet: true, optional: true }] });
+    fake.route((request) =>
+      request.method === 'GET'
+        ? { status: 200, json: collectionResponse('images', 5, ['title']) }
+        : { status: 400, json: { message: 'Field `camera` is already part of the schema: To change its type, drop the field first.' } },
+    );
+    await expect(index.ensureCollection()).resolves.toBeUndefined();
+  });
+
   it('upserts through documents/import?action=upsert as JSON lines, 1,000 documents a request, in lower case', async () => {
     fake.route((request) => ({ status: 200, text: request.body.split('\n').map(() => '{"success":true}').join('\n') }));
     const documents = Array.from({ length: 2_500 }, (_, i) => doc(`img-${i}`, { tags: ['Sunset', 'new-york'], colors: ['Blue'], likeCount: i }));
@@ -74,7 +90,7 @@ describe('Typesense adapter: writes', () => {
     }
     const lines = fake.requests.map((request) => request.body.split('\n'));
     expect(lines.map((batch) => batch.length)).toEqual([1_000, 1_000, 500]);
-    expect(JSON.parse(lines[2]?.[499] ?? '')).toEqual({ ...doc('img-2499'), tags: ['sunset', 'new-york'], colors: ['blue'], likeCount: 2499 });
+    expect(JSON.parse(lines[2]?.[499] ?? '')).toEqual({ ...doc('img-2499'), tags: ['sunset', 'new-york'], colors: ['blue'], camera: null, likeCount: 2499 });
   });
 
   it("reports documents Typesense refused on import with Typesense's reason", async () => {
@@ -117,6 +133,7 @@ describe('Typesense adapter: search', () => {
       q: ' sunset harbour ',
       tags: ['new-york', 'Sunset'],
       colors: ['blue', 'green'],
+      camera: ['Apple iPhone 12', ' Canon  EOS 5D '],
       orientation: 'landscape',
       owner: 'Alice',
       createdAfter: 1_700_000_000_000,
@@ -136,8 +153,8 @@ describe('Typesense adapter: search', () => {
       typo_tokens_threshold: '1',
       drop_tokens_threshold: '0',
       filter_by:
-        '(visibility:=public || ownerId:=`owner-1`) && tags:=`new-york` && tags:=`sunset` && colors:=[`blue`,`green`] && orientation:=landscape && ownerUsername:=`alice` && createdAt:>=1700000000000 && createdAt:<=1800000000000',
-      facet_by: 'tags,colors,orientation',
+        '(visibility:=public || ownerId:=`owner-1`) && tags:=`new-york` && tags:=`sunset` && colors:=[`blue`,`green`] && camera:=[`apple iphone 12`,`canon eos 5d`] && orientation:=landscape && ownerUsername:=`alice` && createdAt:>=1700000000000 && createdAt:<=1800000000000',
+      facet_by: 'tags,colors,camera,orientation',
       max_facet_values: '20',
       sort_by: '_text_match:desc,createdAt:desc',
       page: '3',
@@ -176,7 +193,7 @@ describe('Typesense adapter: search', () => {
       found: 57,
       page: 2,
       ids: [['img-9', 1_108_091_339_008], ['img-4', 1_108_091_338_000]],
-      facets: { tags: [['sunset', 30], ['beach', 12], ['alpha', 12]], colors: [['blue', 40]], orientation: [['landscape', 50], ['portrait', 7]] },
+      facets: { tags: [['sunset', 30], ['beach', 12], ['alpha', 12]], colors: [['blue', 40]], camera: [['Apple iPhone 12', 9], ['Canon EOS 5D', 21]], orientation: [['landscape', 50], ['portrait', 7]] },
     });
     fake.route(() => ({ status: 200, json: response }));
     expect(await index.search({ q: 'sunset', page: 2, perPage: 2 })).toEqual({
@@ -193,6 +210,10 @@ describe('Typesense adapter: search', () => {
           { value: 'beach', count: 12 },
         ],
         colors: [{ value: 'blue', count: 40 }],
+        camera: [
+          { value: 'Canon EOS 5D', count: 21 },
+          { value: 'Apple iPhone 12', count: 9 },
+        ],
         orientation: [
           { value: 'landscape', count: 50 },
           { value: 'portrait', count: 7 },
@@ -223,6 +244,7 @@ describe('Typesense adapter: search', () => {
     fake.route(() => ({ status: 200, json: emptySearch }));
     await expect(index.search({ perPage: 101 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'perPage' });
     await expect(index.search({ colors: ['`blue`'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'colors' });
+    await expect(index.search({ camera: ['Canon` || visibility:=private'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'camera' });
     await expect(index.search({ viewerId: 'x` || visibility:=private' })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'viewerId' });
     expect(fake.requests).toEqual([]);
   });

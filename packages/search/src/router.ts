@@ -1,5 +1,5 @@
 import { decodeOffset, encodeOffset, imageReads, normalizeTag } from '@glimpse/images';
-import { MAX_PER_PAGE } from '@glimpse/search-index';
+import { MAX_CAMERA_FILTERS, MAX_CAMERA_LENGTH, MAX_PER_PAGE } from '@glimpse/search-index';
 import { z } from 'zod';
 import { publicProcedure, router } from './trpc';
 
@@ -8,12 +8,19 @@ const list = z
   .union([z.array(z.string().max(100)).max(20), z.string().max(1_000)])
   .transform((value) => [...new Set((typeof value === 'string' ? value.split(',') : value).map(normalizeTag).filter(Boolean))])
   .optional();
+/** Camera names as the `camera` facet lists them (`["Apple iPhone 12"]` or `"Apple iPhone 12, Canon EOS 5D"`); case does not matter. */
+const cameras = z
+  .union([z.array(z.string().max(MAX_CAMERA_LENGTH, `a camera name has at most ${MAX_CAMERA_LENGTH} characters`)).max(MAX_CAMERA_FILTERS, `at most ${MAX_CAMERA_FILTERS} cameras`), z.string().max(2_100)])
+  .transform((value) => [...new Set((typeof value === 'string' ? value.split(',') : value).map((name) => name.replace(/\s+/g, ' ').trim()).filter(Boolean))])
+  .refine((names) => names.length <= MAX_CAMERA_FILTERS, `at most ${MAX_CAMERA_FILTERS} cameras`)
+  .refine((names) => names.every((name) => name.length <= MAX_CAMERA_LENGTH), `a camera name has at most ${MAX_CAMERA_LENGTH} characters`)
+  .optional();
 const date = z.iso.datetime({ message: 'expected an ISO date-time like 2026-01-31T00:00:00Z' }).transform((value) => Date.parse(value)).optional();
 
 export const searchRouter = router({
   /**
    * Words over title, description, tags and owner (typo tolerant), filters (all tags, any
-   * colour, orientation, owner, date range), facet counts and sorting. The engine filters
+   * colour, any camera, orientation, owner, date range), facet counts and sorting. The engine filters
    * by visibility, so `found` and facets never count what the viewer may not see; the
    * database re-checks every hit before it is shown.
    */
@@ -24,6 +31,7 @@ export const searchRouter = router({
           q: z.string().trim().max(200).optional(),
           tags: list,
           colors: list,
+          camera: cameras,
           orientation: z.enum(['landscape', 'portrait', 'square']).optional(),
           owner: z.string().trim().toLowerCase().max(30).optional(),
           createdAfter: date,
@@ -41,6 +49,7 @@ export const searchRouter = router({
         q: input.q || undefined,
         tags: input.tags,
         colors: input.colors,
+        camera: input.camera,
         orientation: input.orientation,
         owner: input.owner,
         createdAfter: input.createdAfter,

@@ -103,6 +103,13 @@ function ImageView({ image }: { image: ImageDetail }) {
             ))}
           </ul>
         )}
+        {image.camera && <CameraFacts camera={image.camera} />}
+        {image.text && (
+          <section className="image-text" aria-labelledby="image-text-heading">
+            <h2 id="image-text-heading">Text in this photo</h2>
+            <p>{image.text}</p>
+          </section>
+        )}
         {image.isOwner && (
           <>
             <EditTools image={image} />
@@ -115,6 +122,54 @@ function ImageView({ image }: { image: ImageDetail }) {
       <SimilarImages imageId={image.id} />
     </article>
   );
+}
+
+/**
+ * What the camera's EXIF said. The time is shown as the camera wrote it (its wall clock, not
+ * the viewer's), so a photo taken at 7 in the morning reads 7 wherever it is looked at.
+ */
+function CameraFacts({ camera }: { camera: NonNullable<ImageDetail['camera']> }) {
+  const taken = camera.takenAt ? takenAtText(camera.takenAt) : null;
+  return (
+    <section className="image-camera" aria-labelledby="image-camera-heading">
+      <h2 id="image-camera-heading">Camera</h2>
+      <dl>
+        {camera.label && (
+          <>
+            <dt>Make and model</dt>
+            <dd>
+              <Link to="/search" search={{ camera: [camera.label] }} title="Photos taken with this camera">
+                {camera.label}
+              </Link>
+            </dd>
+          </>
+        )}
+        {camera.lens && (
+          <>
+            <dt>Lens</dt>
+            <dd>{camera.lens}</dd>
+          </>
+        )}
+        {taken && camera.takenAt && (
+          <>
+            <dt>Taken</dt>
+            <dd>
+              <time dateTime={camera.takenAt}>{taken}</time>
+            </dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
+
+/** "2024-05-06T07:08:09+02:00" → "6 May 2024, 07:08" in the viewer's language, at the camera's own time of day. */
+function takenAtText(takenAt: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(takenAt);
+  if (!match) return null;
+  const [, year, month, day, hour, minute] = match.map(Number) as [number, number, number, number, number, number];
+  const wallClock = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  return wallClock.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 }
 
 /** More like this one, from the recommender; nothing is shown when it has no suggestions. */

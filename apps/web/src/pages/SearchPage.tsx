@@ -10,9 +10,10 @@ export function SearchPage({ params }: { params: SearchParams }) {
   const sort: SearchSort = params.sort ?? 'relevance';
   const tags = params.tags ?? [];
   const colors = params.colors ?? [];
+  const camera = params.camera ?? [];
   const query = useInfiniteQuery(
     trpc.search.images.infiniteQueryOptions(
-      { q: params.q, tags, colors, orientation: params.orientation, sort },
+      { q: params.q, tags, colors, camera, orientation: params.orientation, sort },
       // While a changed search loads, the previous results (and their facets) stay on screen.
       { getNextPageParam: nextCursor, placeholderData: keepPreviousData },
     ),
@@ -22,7 +23,7 @@ export function SearchPage({ params }: { params: SearchParams }) {
   const summary = query.data?.pages[0];
   const change = (patch: Partial<SearchParams>) => void navigate({ from: '/search', to: '/search', search: (previous) => ({ ...previous, ...patch }) });
 
-  const heading = params.q ? `“${params.q}”` : tags.length ? tags.map((tag) => `#${tag}`).join(' ') : 'All photos';
+  const heading = params.q ? `“${params.q}”` : tags.length ? tags.map((tag) => `#${tag}`).join(' ') : camera.length ? camera.join(', ') : 'All photos';
   return (
     <section className="page search-page">
       <div className="page-heading">
@@ -46,6 +47,7 @@ export function SearchPage({ params }: { params: SearchParams }) {
       <div className="facets">
         <FacetGroup label="Tags" values={mergeSelected(summary?.facets.tags, tags)} selected={tags} format={(value) => `#${value}`} onToggle={(value) => change({ tags: toggle(tags, value) })} />
         <FacetGroup label="Colours" values={mergeSelected(summary?.facets.colors, colors)} selected={colors} swatch onToggle={(value) => change({ colors: toggle(colors, value) })} />
+        <FacetGroup label="Camera" values={mergeSelected(summary?.facets.camera, camera)} selected={camera} onToggle={(value) => change({ camera: toggle(camera, value) })} />
         <FacetGroup
           label="Orientation"
           values={mergeSelected(

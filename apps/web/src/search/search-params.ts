@@ -9,13 +9,15 @@ export const SORTS: ReadonlyArray<{ id: SearchSort; label: string }> = [
 ];
 
 /**
- * What the Search page shows, as kept in its URL (`/search?q=…&tags=a,b&colors=…&orientation=…&sort=…`).
+ * What the Search page shows, as kept in its URL (`/search?q=…&tags=a,b&colors=…&camera=…&orientation=…&sort=…`).
  * Left out means "any" (and `relevance` for the sort), so equal searches have equal URLs.
  */
 export interface SearchParams {
   q?: string;
   tags?: string[];
   colors?: string[];
+  /** Camera names as the facet lists them ("Apple iPhone 12"): spelt as shown, not lower-cased. */
+  camera?: string[];
   orientation?: Orientation;
   sort?: Exclude<SearchSort, 'relevance'>;
 }
@@ -26,6 +28,12 @@ function listParam(value: unknown): string[] {
   return [...new Set(parts.map((part) => part.trim().toLowerCase()).filter(Boolean))];
 }
 
+/** Camera names keep their case (the facet shows them so); the server matches them without regard to it. */
+function cameraParam(value: unknown): string[] {
+  const parts = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.filter((part) => typeof part === 'string') : [];
+  return [...new Set(parts.map((part) => part.replace(/\s+/g, ' ').trim()).filter(Boolean))];
+}
+
 /** The search route's validator: the URL's strings, checked and normalised; keys in the URL's order. */
 export function readSearchParams(raw: Record<string, unknown>): SearchParams {
   const sort = SORTS.find((option) => option.id === raw.sort)?.id;
@@ -33,6 +41,7 @@ export function readSearchParams(raw: Record<string, unknown>): SearchParams {
     q: typeof raw.q === 'string' ? raw.q.trim() || undefined : undefined,
     tags: listParam(raw.tags),
     colors: listParam(raw.colors),
+    camera: cameraParam(raw.camera),
     orientation: ORIENTATIONS.find((value) => value === raw.orientation),
     sort: sort === 'relevance' ? undefined : sort,
   };

@@ -78,7 +78,8 @@ export function countFacets(matches: readonly Entry[], facets: Facets): SearchFa
     for (const id of entry.colorIds) colors[id] = (colors[id] as number) + 1;
     orientation[entry.orientationId] = (orientation[entry.orientationId] as number) + 1;
   }
-  return { tags: ranked(tags, facets.tags), colors: ranked(colors, facets.colors), orientation: ranked(orientation, facets.orientation) };
+  // The previous index predates the camera facet (it is kept only to time against).
+  return { tags: ranked(tags, facets.tags), colors: ranked(colors, facets.colors), camera: [], orientation: ranked(orientation, facets.orientation) };
 }
 
 const byId = (a: Entry, b: Entry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
