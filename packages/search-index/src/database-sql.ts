@@ -27,7 +27,8 @@ class Params {
 export function documentWords(doc: SearchDocument): Map<string, number> {
   const fields: Record<keyof typeof TEXT_FIELDS, string> = {
     title: doc.title,
-    tags: doc.tags.join(' '),
+    userTags: doc.userTags.join(' '),
+    machineTags: doc.machineTags.join(' '),
     ownerUsername: doc.ownerUsername,
     description: doc.description,
   };

@@ -6,8 +6,12 @@ import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, 
  * queries and documents, and the order of facets and suggestions.
  */
 
-/** The fields free text searches, and how much a match in each counts (Typesense gets the same weights). */
-export const TEXT_FIELDS = { title: 4, tags: 3, ownerUsername: 2, description: 1 } as const;
+/**
+ * The fields free text searches, and how much a match in each counts (Typesense gets the
+ * same weights; whole numbers, as it and the database's term table take). The owner's tags
+ * count three times a machine label: a person said "beach", the model only guessed it.
+ */
+export const TEXT_FIELDS = { title: 4, userTags: 3, ownerUsername: 2, machineTags: 1, description: 1 } as const;
 
 /**
  * Typesense's default typo budget (min_len_1typo 4, min_len_2typo 7): short words must be
@@ -158,14 +162,17 @@ export function prepareDocument(doc: SearchDocument, index = 0): SearchDocument 
   for (const name of ['width', 'height', 'likeCount', 'createdAt'] as const) {
     if (!Number.isFinite(doc[name])) throw invalidInput(field(name), `expected a number, got ${doc[name]}`);
   }
-  const list = (values: string[]) => [...new Set(values.map((value) => value.trim().toLowerCase()).filter(Boolean))];
+  const list = (values: readonly string[] | undefined) => [...new Set((values ?? []).map((value) => value.trim().toLowerCase()).filter(Boolean))];
+  const machineTags = list(doc.machineTags);
+  // A tag listed without a source is the owner's; `tags` holds every tag of either source.
+  const userTags = list([...list(doc.userTags), ...list(doc.tags).filter((tag) => !machineTags.includes(tag))]);
   return {
     id: doc.id,
     title: doc.title ?? '',
     description: doc.description ?? '',
-    tags: list(doc.tags),
-    userTags: list(doc.userTags),
-    machineTags: list(doc.machineTags),
+    tags: list([...list(doc.tags), ...userTags, ...machineTags]),
+    userTags,
+    machineTags,
     ownerId: doc.ownerId,
     ownerUsername: doc.ownerUsername.trim().toLowerCase(),
     visibility: doc.visibility,

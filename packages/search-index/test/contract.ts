@@ -145,6 +145,15 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       expect(await ids({ q: 'golden retr' })).toEqual(['p1', 'p2']);
     });
 
+    it("ranks an owner's tag above the same word as a machine label", async () => {
+      // The machine-labelled one is newer and better liked, so only the tag's source can put the other first.
+      await index.upsert([
+        doc('m1', { ...bruno, title: 'Afternoon', tags: ['beach'], machineTags: ['beach'], likeCount: 50, createdAt: base + 9 * day }),
+        doc('o1', { ...bruno, title: 'Morning', tags: ['beach'], userTags: ['beach'], createdAt: base + 8 * day }),
+      ]);
+      expect(await ids({ q: 'beach' })).toEqual(['o1', 'm1']);
+    });
+
     it('filters by ALL tags, ANY colour, orientation, owner and an inclusive date range, together', async () => {
       expect(await sortedIds({ tags: ['sunset', 'mountain'] })).toEqual(['b1']);
       expect(await sortedIds({ tags: ['SUNSET'] })).toEqual(['a1', 'b1']);

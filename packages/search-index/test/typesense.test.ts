@@ -74,7 +74,8 @@ describe('Typesense adapter: writes', () => {
     }
     const lines = fake.requests.map((request) => request.body.split('\n'));
     expect(lines.map((batch) => batch.length)).toEqual([1_000, 1_000, 500]);
-    expect(JSON.parse(lines[2]?.[499] ?? '')).toEqual({ ...doc('img-2499'), tags: ['sunset', 'new-york'], colors: ['blue'], likeCount: 2499 });
+    // A tag without a source is the owner's (userTags), which ranks above a machine label.
+    expect(JSON.parse(lines[2]?.[499] ?? '')).toEqual({ ...doc('img-2499'), tags: ['sunset', 'new-york'], userTags: ['sunset', 'new-york'], colors: ['blue'], likeCount: 2499 });
   });
 
   it("reports documents Typesense refused on import with Typesense's reason", async () => {
@@ -127,8 +128,8 @@ describe('Typesense adapter: search', () => {
     });
     expect(query).toEqual({
       q: 'sunset harbour',
-      query_by: 'title,tags,ownerUsername,description',
-      query_by_weights: '4,3,2,1',
+      query_by: 'title,userTags,ownerUsername,machineTags,description',
+      query_by_weights: '4,3,2,1,1',
       num_typos: '2',
       min_len_1typo: '4',
       min_len_2typo: '7',
