@@ -145,7 +145,10 @@ export const imagePipeline = {
   /** Replaces the machine tags and records what the tagger saw. */
   async saveTagging(tx: Queryable, imageId: string, outcome: TaggingOutcome) {
     await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'machine'`, [imageId]);
+    // What the owner removed as wrong stays removed, whatever the model says this time.
+    const removed = new Set((await tx.query<{ tag: string }>('SELECT tag FROM machine_tag_removals WHERE image_id = $1', [imageId])).map((row) => row.tag));
     for (const [tag, confidence] of outcome.tags) {
+      if (removed.has(tag)) continue;
       await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
     }
     // An admin's review (approved, hidden) outlasts a re-tagging.
