@@ -29,6 +29,11 @@ describe('removing a wrong machine tag', () => {
     const wrong = machine[0]!.tag;
     // Search by the machine tag finds the image first (the indexer runs after the tagger).
     await until(() => glimpse.anonymous().search.images.query({ tags: [wrong] }), (r) => r.hits.some((h) => h.id === id), 'the machine tag in the index', 30_000);
+    // A tag filter says whose tags it means: the machine's finds it, the owner's does not (unless she tagged it so too).
+    expect((await glimpse.anonymous().search.images.query({ tags: [wrong], tagSource: 'machine' })).hits.map((h) => h.id)).toContain(id);
+    if (wrong !== 'home') expect((await glimpse.anonymous().search.images.query({ tags: [wrong], tagSource: 'owner' })).hits.map((h) => h.id)).not.toContain(id);
+    expect((await glimpse.anonymous().search.images.query({ tags: ['home'], tagSource: 'owner' })).hits.map((h) => h.id)).toContain(id);
+    expect(await failure(glimpse.anonymous().search.images.query({ tags: ['home'], tagSource: 'robot' as never }))).toMatchObject({ code: 'BAD_REQUEST', field: 'tagSource' });
 
     expect(await failure(bob.upload.removeMachineTag.mutate({ imageId: id, tag: wrong }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failure(alice.upload.removeMachineTag.mutate({ imageId: id, tag: 'no-such-label' }))).toMatchObject({ code: 'BAD_REQUEST', field: 'tag' });

@@ -68,6 +68,26 @@ describe('machine tags on the image page', () => {
     await page.getByRole('heading', { name: 'Cat on a rug' }).waitFor();
     await expect.poll(() => machineTags(page)).toEqual(['cat 87%']);
     expect(await page.getByRole('list', { name: 'Tags', exact: true }).getByRole('link').allInnerTexts()).toEqual(['#home']);
+
+    // A machine tag searches machine labels; the select beside the tag filter switches to the owner's tags.
+    // (The removal re-indexed the image, with the machine tag it kept.)
+    const found = page.locator('.search-found');
+    await expect
+      .poll(async () => {
+        await page.goto(`${gateway.url}/i/${imageId}`);
+        await page.getByRole('link', { name: 'cat 87%' }).click();
+        await page.waitForURL(/\/search\?tags=cat&tagSource=machine$/);
+        return found.textContent();
+      }, { timeout: 20_000 })
+      .toBe('1 result');
+    const source = page.getByLabel('Tags from');
+    expect(await source.inputValue()).toBe('machine');
+    await source.selectOption('owner');
+    await page.waitForURL(/\/search\?tags=cat&tagSource=owner$/);
+    await expect.poll(() => found.textContent()).toBe('0 results');
+    await source.selectOption('any');
+    await page.waitForURL(/\/search\?tags=cat$/);
+    await expect.poll(() => found.textContent()).toBe('1 result');
     expect(errors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { FACET_LIMIT, TEXT_FIELDS, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
+import { FACET_LIMIT, tagFieldOf, TEXT_FIELDS, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
 import type { SearchDocument } from './search-index';
 import { COMPLETE_MATCH_BONUS, MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, transpositionsOf, wordsNeeded, type TextPlan, type TextTerm } from './text-plan';
 
@@ -48,6 +48,8 @@ function filterClauses(query: NormalizedQuery, params: Params): string[] {
   const clauses = [visibleTo(query.viewerId, params)];
   if (query.excludeIds.length > 0) clauses.push(`d.id <> ALL(${params.add(query.excludeIds)}::TEXT[])`);
   if (query.tags.length > 0) clauses.push(`d.tags @> ${params.add(query.tags)}::TEXT[]`);
+  // The GIN index on `tags` narrows; the document says whose tags they are.
+  if (query.tags.length > 0 && query.tagSource !== 'any') clauses.push(`(d.document -> '${tagFieldOf(query.tagSource)}') @> ${params.add(JSON.stringify(query.tags))}::JSONB`);
   if (query.colors.length > 0) clauses.push(`d.colors && ${params.add(query.colors)}::TEXT[]`);
   if (query.orientation) clauses.push(`d.orientation = ${params.add(query.orientation)}`);
   if (query.owner) clauses.push(`d.owner_username = ${params.add(query.owner)}`);

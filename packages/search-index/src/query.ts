@@ -1,5 +1,5 @@
 import { invalidInput } from '@glimpse/errors';
-import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, Suggestion, Visibility } from './search-index';
+import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, Suggestion, TagSource, Visibility } from './search-index';
 
 /**
  * What the adapters share so their answers agree: defaults, limits and checks of
@@ -36,6 +36,7 @@ export interface NormalizedQuery {
   /** Trimmed free text; '' matches everything. */
   text: string;
   tags: string[];
+  tagSource: TagSource;
   colors: string[];
   orientation?: Orientation;
   owner?: string;
@@ -50,6 +51,10 @@ export interface NormalizedQuery {
 
 const orientations: readonly Orientation[] = ['landscape', 'portrait', 'square'];
 const sorts: readonly SearchSort[] = ['relevance', 'newest', 'most_liked'];
+export const TAG_SOURCES: readonly TagSource[] = ['owner', 'machine', 'any'];
+
+/** The document field a tag filter of this source reads. */
+export const tagFieldOf = (source: TagSource) => (source === 'owner' ? 'userTags' : source === 'machine' ? 'machineTags' : 'tags');
 
 /**
  * Filter values travel to Typesense inside backticks, for which it has no escape. Our
@@ -84,6 +89,9 @@ export function normalizeQuery(query: SearchQuery): NormalizedQuery {
   if (query.orientation !== undefined && !orientations.includes(query.orientation)) {
     throw invalidInput('orientation', `expected one of ${orientations.join(', ')}, got ${JSON.stringify(query.orientation)}`);
   }
+  if (query.tagSource !== undefined && !TAG_SOURCES.includes(query.tagSource)) {
+    throw invalidInput('tagSource', `expected one of ${TAG_SOURCES.join(', ')}, got ${JSON.stringify(query.tagSource)}`);
+  }
   if (query.sort !== undefined && !sorts.includes(query.sort)) {
     throw invalidInput('sort', `expected one of ${sorts.join(', ')}, got ${JSON.stringify(query.sort)}`);
   }
@@ -93,6 +101,7 @@ export function normalizeQuery(query: SearchQuery): NormalizedQuery {
   return {
     text,
     tags: filterValues('tags', query.tags),
+    tagSource: query.tagSource ?? 'any',
     colors: filterValues('colors', query.colors),
     orientation: query.orientation,
     owner,

@@ -165,6 +165,24 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       expect(await sortedIds({ tags: ['sunset'], colors: ['purple'] })).toEqual([]);
     });
 
+    it("filters tags by source: the owner's, the machine's labels or either", async () => {
+      await index.upsert([
+        doc('t1', { ...bruno, tags: ['beach', 'sea'], userTags: ['beach'], machineTags: ['sea'], createdAt: base + 8 * day }),
+        doc('t2', { ...bruno, tags: ['beach'], machineTags: ['beach'], createdAt: base + 9 * day }),
+        doc('t3', { ...bruno, tags: ['beach'], userTags: ['beach'], machineTags: ['beach'], createdAt: base + 10 * day }),
+      ]);
+      expect(await sortedIds({ tags: ['beach'] })).toEqual(['t1', 't2', 't3']);
+      expect(await sortedIds({ tags: ['beach'], tagSource: 'any' })).toEqual(['t1', 't2', 't3']);
+      expect(await sortedIds({ tags: ['beach'], tagSource: 'owner' })).toEqual(['t1', 't3']);
+      expect(await sortedIds({ tags: ['beach'], tagSource: 'machine' })).toEqual(['t2', 't3']);
+      expect(await sortedIds({ tags: ['beach', 'sea'], tagSource: 'owner' })).toEqual([]);
+      expect(await sortedIds({ tags: ['beach', 'sea'], tagSource: 'any' })).toEqual(['t1']);
+      expect((await index.search({ tags: ['beach'], tagSource: 'machine' })).found).toBe(2);
+      // A tag of the album without a source is the owner's.
+      expect(await sortedIds({ tags: ['sunset'], tagSource: 'owner' })).toEqual(['a1', 'b1']);
+      expect(await sortedIds({ tags: ['sunset'], tagSource: 'machine' })).toEqual([]);
+    });
+
     it('shows others only public documents, and owners their own of any visibility, in hits, found and facets', async () => {
       const anonymous = await index.search({ tags: ['secretive'] });
       expect(anonymous.found).toBe(0);
@@ -225,6 +243,7 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       await expect(index.search({ perPage: 101 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'perPage' });
       await expect(index.search({ page: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'page' });
       await expect(index.search({ tags: ['a`b'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'tags' });
+      await expect(index.search({ tags: ['a'], tagSource: 'robot' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'tagSource' });
     });
 
     it('suggests tags and usernames by prefix, with counts over what the viewer may see', async () => {

@@ -156,6 +156,8 @@ describe('Typesense adapter: search', () => {
   it('lets an anonymous viewer see public documents only, and matches everything with q=*', async () => {
     expect(await searched({})).toMatchObject({ q: '*', filter_by: 'visibility:=public', sort_by: 'createdAt:desc', page: '1', per_page: '24' });
     expect((await searched({ viewerId: null, tags: ['a b'] })).filter_by).toBe('visibility:=public && tags:=`a b`');
+    expect((await searched({ tags: ['beach', 'sea'], tagSource: 'owner' })).filter_by).toBe('visibility:=public && userTags:=`beach` && userTags:=`sea`');
+    expect((await searched({ tags: ['beach'], tagSource: 'machine' })).filter_by).toBe('visibility:=public && machineTags:=`beach`');
   });
 
   it('leaves out the ids the database says the viewer may no longer see (filter id:!=[…])', async () => {

@@ -41,7 +41,7 @@ export function ImageTags({ image }: { image: ImageDetail }) {
           <ul className="tags" aria-label="Machine tags">
             {machineTags.map((tag) => (
               <li key={tag.tag} className="machine-tag">
-                <Link to="/search" search={{ tags: [tag.tag] }} className="tag tag-machine">
+                <Link to="/search" search={{ tags: [tag.tag], tagSource: 'machine' }} className="tag tag-machine">
                   {tag.tag} <span className="tag-confidence">{confidenceText(tag.confidence)}</span>
                 </Link>
                 {image.isOwner && (
