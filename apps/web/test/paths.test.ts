@@ -25,6 +25,10 @@ describe('query strings', () => {
     expect(read('?tags=Sunset,%20coast,sunset&sort=relevance&orientation=sideways')).toBe('?tags=sunset,coast');
     expect(read('?sort=newest&q=%20boats%20&colors=red')).toBe('?q=boats&colors=red&sort=newest');
     expect(readSearchParams(parseSearch('?q=123'))).toMatchObject({ q: '123', tags: [], colors: [] });
+    // Whose tags: the owner's or the machine's; "any" (or nonsense) is left out.
+    expect(read('?tags=cat&tagSource=machine')).toBe('?tags=cat&tagSource=machine');
+    expect(read('?tags=cat&tagSource=any')).toBe('?tags=cat');
+    expect(read('?tags=cat&tagSource=robots')).toBe('?tags=cat');
     // The router validates search it has validated before: reading twice changes nothing.
     const once = readSearchParams(parseSearch('?q=boats&tags=sunset,coast&colors=red&orientation=square&sort=newest'));
     expect(readSearchParams({ ...once })).toEqual(once);

@@ -395,6 +395,18 @@ export const migrations: ReadonlyArray<{ id: string; statements: readonly string
       )`,
     ],
   },
+  {
+    id: '0014_machine_tag_removals',
+    statements: [
+      // A machine tag its owner removed as wrong: the tagger never writes it on that image again.
+      `CREATE TABLE IF NOT EXISTS machine_tag_removals (
+        image_id UUID NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        removed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (image_id, tag)
+      )`,
+    ],
+  },
 ];
 
 const ledger = `CREATE TABLE IF NOT EXISTS schema_migrations (

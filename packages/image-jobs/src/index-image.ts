@@ -54,7 +54,9 @@ export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promi
       },
       item: {
         id: row.id,
-        labels: allTags,
+        // The owner's tags count fully, the tagger's by how sure it was (see the recommender).
+        labels: userTags,
+        machineLabels: machineTags.map((label) => ({ label, confidence: row.machineConfidence[label] ?? 0 })),
         timestamp: row.created_at,
         // Recommended to others only where feeds may list it (owners are never recommended their own).
         hidden: !isVisible(row, null, 'feed'),

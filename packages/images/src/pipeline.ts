@@ -48,6 +48,8 @@ export interface IndexRow {
   created_at: Date;
   userTags: string[];
   machineTags: string[];
+  /** Each machine tag's confidence (0–1). */
+  machineConfidence: Record<string, number>;
 }
 
 export type FeedbackTable = 'likes' | 'views';
@@ -147,7 +149,10 @@ export const imagePipeline = {
   /** Replaces the machine tags and records what the tagger saw. */
   async saveTagging(tx: Queryable, imageId: string, outcome: TaggingOutcome) {
     await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'machine'`, [imageId]);
+    // What the owner removed as wrong stays removed, whatever the model says this time.
+    const removed = new Set((await tx.query<{ tag: string }>('SELECT tag FROM machine_tag_removals WHERE image_id = $1', [imageId])).map((row) => row.tag));
     for (const [tag, confidence] of outcome.tags) {
+      if (removed.has(tag)) continue;
       await tx.query(`INSERT INTO image_tags (image_id, source, tag, confidence) VALUES ($1, 'machine', $2, $3)`, [imageId, tag, Math.round(confidence * 1000) / 1000]);
     }
     // An admin's review (approved, hidden) outlasts a re-tagging.
@@ -170,17 +175,21 @@ export const imagePipeline = {
   /** Index rows of the given images with their tags, deleted and unready ones included (the caller removes those). */
   async indexRows(tx: Queryable, imageIds: readonly string[]): Promise<IndexRow[]> {
     if (imageIds.length === 0) return [];
-    const rows = await tx.query<Omit<IndexRow, 'userTags' | 'machineTags'>>(
+    const rows = await tx.query<Omit<IndexRow, 'userTags' | 'machineTags' | 'machineConfidence'>>(
       `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
               i.deleted_at IS NOT NULL AS deleted, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.analysis, i.camera, i.width, i.height, i.like_count, i.created_at
        FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
       [imageIds],
     );
-    const tags = await tx.query<{ image_id: string; tag: string; source: 'user' | 'machine' }>('SELECT image_id, tag, source FROM image_tags WHERE image_id = ANY($1::uuid[])', [imageIds]);
+    const tags = await tx.query<{ image_id: string; tag: string; source: 'user' | 'machine'; confidence: number | null }>(
+      'SELECT image_id, tag, source, confidence FROM image_tags WHERE image_id = ANY($1::uuid[])',
+      [imageIds],
+    );
     return rows.map((row) => ({
       ...row,
       userTags: tags.filter((t) => t.image_id === row.id && t.source === 'user').map((t) => t.tag),
       machineTags: tags.filter((t) => t.image_id === row.id && t.source === 'machine').map((t) => t.tag),
+      machineConfidence: Object.fromEntries(tags.filter((t) => t.image_id === row.id && t.source === 'machine').map((t) => [t.tag, Number(t.confidence ?? 0)])),
     }));
   },
 

@@ -428,6 +428,18 @@ export const imageWrites = {
     if (change.tags || change.visibility) await syncFeedTags(tx, imageId);
   },
 
+  /**
+   * Takes a wrong machine tag off the image and remembers it, so a re-tagging never brings
+   * it back. False when the image has no such machine tag. The caller checks ownership.
+   */
+  async removeMachineTag(tx: Queryable, imageId: string, tag: string): Promise<boolean> {
+    const gone = await tx.query(`DELETE FROM image_tags WHERE image_id = $1 AND source = 'machine' AND tag = $2 RETURNING tag`, [imageId, tag]);
+    if (gone.length === 0) return false;
+    await tx.query('INSERT INTO machine_tag_removals (image_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING', [imageId, tag]);
+    await syncFeedTags(tx, imageId);
+    return true;
+  },
+
   /** Hides the image at once; its objects and then the row are removed after (see `purge`). */
   async markDeleted(tx: Queryable, imageId: string) {
     await tx.query('UPDATE images SET deleted_at = now() WHERE id = $1', [imageId]);

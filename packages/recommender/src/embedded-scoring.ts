@@ -160,15 +160,18 @@ function addCoLiked(state: EmbeddedState, item: StoredItem, scores: Accumulator,
   }
 }
 
+/** How much a label of an item counts: an owner's tag 1, a machine label less (by its confidence). */
+const weightOf = (item: StoredItem, label: string) => item.labelWeight.get(label) ?? 0;
+
 /**
- * How well each item's labels match the user's: the share of their recent likes carrying
+ * How well each item's labels match the user's (an owner's tag counting more than a machine label): the share of their recent likes carrying
  * each label (plus declared interests), weighted by the label's rarity (IDF), and damped
  * for items with many labels so that a long tag list does not win by itself.
  */
 function labelAffinity(state: EmbeddedState, userId: string, recent: readonly StoredItem[]): Accumulator {
   const weights = new Map<string, number>();
   for (const item of recent) {
-    for (const label of item.labels) weights.set(label, (weights.get(label) ?? 0) + 1 / recent.length);
+    for (const label of item.labels) weights.set(label, (weights.get(label) ?? 0) + weightOf(item, label) / recent.length);
   }
   for (const label of state.userLabels.get(userId) ?? []) weights.set(label, (weights.get(label) ?? 0) + DECLARED_LABEL_WEIGHT);
   const affinity = new Accumulator(state.slotCount);
@@ -179,7 +182,7 @@ function labelAffinity(state: EmbeddedState, userId: string, recent: readonly St
     })
     .sort((a, b) => b.amount - a.amount || (a.label < b.label ? -1 : 1))
     .slice(0, LABEL_CONTEXT);
-  for (const { holders, amount } of strongest) for (const item of holders) affinity.add(item, amount);
+  for (const { label, holders, amount } of strongest) for (const item of holders) affinity.add(item, amount * weightOf(item, label));
   for (const item of affinity.touched) affinity.scores[item.slot]! /= Math.sqrt(item.labels.length);
   return affinity;
 }
@@ -190,17 +193,18 @@ export function neighbours(state: EmbeddedState, itemId: string, n: number): str
   if (!item || n === 0) return [];
   const scores = new Accumulator(state.slotCount);
   addCoLiked(state, item, scores);
-  const labelNorm = (labels: readonly string[]) => labels.reduce((sum, label) => sum + state.idf(label), 0);
+  // Unweighted norms: a shared machine label counts its weight, and is not scaled back up by a small norm.
+  const labelNorm = (of: StoredItem) => of.labels.reduce((sum, label) => sum + state.idf(label), 0);
   const shared = new Accumulator(state.slotCount);
   for (const label of item.labels) {
     const holders = state.itemsWithLabel.get(label);
     if (!holders || isCommon(state, holders)) continue;
     const idf = state.idf(label);
-    for (const other of holders) if (other !== item) shared.add(other, idf);
+    for (const other of holders) if (other !== item) shared.add(other, idf * weightOf(item, label) * weightOf(other, label));
   }
-  const ownNorm = labelNorm(item.labels);
+  const ownNorm = labelNorm(item);
   for (const other of shared.touched) {
-    scores.add(other, (SIMILAR_LABEL_WEIGHT * shared.scores[other.slot]!) / Math.sqrt(ownNorm * labelNorm(other.labels) || 1));
+    scores.add(other, (SIMILAR_LABEL_WEIGHT * shared.scores[other.slot]!) / Math.sqrt(ownNorm * labelNorm(other) || 1));
   }
   const scored: Scored[] = [];
   for (const other of scores.touched) {

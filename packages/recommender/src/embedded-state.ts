@@ -1,4 +1,4 @@
-import type { Feedback, FeedbackType, RecommenderItem } from './recommender';
+import { labelWeightsOf, type Feedback, type FeedbackType, type RecommenderItem } from './recommender';
 
 /**
  * An item as the embedded recommender keeps it. An upsert updates the same object in place,
@@ -6,8 +6,10 @@ import type { Feedback, FeedbackType, RecommenderItem } from './recommender';
  */
 export interface StoredItem {
   readonly id: string;
-  /** Deduplicated. */
+  /** Deduplicated: the owner's tags and the machine's labels. */
   labels: readonly string[];
+  /** How much each label counts (the owner's 1, a machine label less). */
+  labelWeight: ReadonlyMap<string, number>;
   /** ms since the epoch */
   time: number;
   hidden: boolean;
@@ -69,13 +71,14 @@ export class EmbeddedState {
     if (item) this.unindexItem(item);
     else {
       const slot = this.freeSlots.pop() ?? this.slotCount++;
-      item = { id: input.id, labels: [], time, hidden: false, ownerId: '', likers: 0, readers: 0, slot };
+      item = { id: input.id, labels: [], labelWeight: new Map(), time, hidden: false, ownerId: '', likers: 0, readers: 0, slot };
       this.items.set(item.id, item);
       this.countFeedback(item.id);
       // Likes that arrived before the item now count in their users' walks.
       for (const userId of this.likersOf.get(item.id)?.keys() ?? []) this.likedItemsByRecency.delete(userId);
     }
-    Object.assign(item, { labels: [...new Set(input.labels)], time, hidden: input.hidden, ownerId: input.ownerId });
+    const labelWeight = labelWeightsOf(input);
+    Object.assign(item, { labels: [...labelWeight.keys()], labelWeight, time, hidden: input.hidden, ownerId: input.ownerId });
     for (const label of item.labels) addTo(this.itemsWithLabel, label, item);
     if (item.ownerId) addTo(this.ownedBy, item.ownerId, item.id);
     this.version++;

@@ -1,4 +1,4 @@
-import { assertPage, RecommenderUnavailableError, type Feedback, type Recommender, type RecommenderItem } from './recommender';
+import { assertPage, GORSE_MACHINE_LABEL_MIN_CONFIDENCE, RecommenderUnavailableError, type Feedback, type Recommender, type RecommenderItem } from './recommender';
 
 /**
  * The Recommender over Gorse's REST API (v0.5.4, server/rest.go), with Node's fetch: the
@@ -184,7 +184,9 @@ export function createGorseRecommender(options: GorseRecommenderOptions): Recomm
 }
 
 export function toGorseItem(item: RecommenderItem): GorseItem {
-  return { ItemId: item.id, IsHidden: item.hidden, Categories: [], Timestamp: item.timestamp.toISOString(), Labels: [...new Set(item.labels)], Comment: '' };
+  // Gorse weighs every label alike: the owner's tags, and only the machine labels it is sure of.
+  const sure = (item.machineLabels ?? []).filter((machine) => machine.confidence >= GORSE_MACHINE_LABEL_MIN_CONFIDENCE).map((machine) => machine.label);
+  return { ItemId: item.id, IsHidden: item.hidden, Categories: [], Timestamp: item.timestamp.toISOString(), Labels: [...new Set([...item.labels, ...sure])], Comment: '' };
 }
 
 export function toGorseFeedback(feedback: Feedback): GorseFeedback {

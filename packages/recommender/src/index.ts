@@ -3,7 +3,7 @@ import { createGorseRecommender } from './gorse';
 import type { Recommender } from './recommender';
 
 export type { Feedback, FeedbackType, Recommender, RecommenderItem } from './recommender';
-export { RecommenderUnavailableError, isRecommenderUnavailable } from './recommender';
+export { GORSE_MACHINE_LABEL_MIN_CONFIDENCE, MACHINE_LABEL_WEIGHT, RecommenderUnavailableError, isRecommenderUnavailable } from './recommender';
 export { createEmbeddedRecommender, type EmbeddedRecommenderOptions } from './embedded';
 export { createGorseRecommender, OWN_FEEDBACK_TYPE, type GorseRecommenderOptions } from './gorse';
 

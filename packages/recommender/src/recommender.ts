@@ -6,10 +6,32 @@ import { GlimpseError } from '@glimpse/errors';
  * is derived from the database and can always be rebuilt from it (`clear` then re-feed).
  */
 
+/** How much a machine label counts against an owner's tag (1), before its confidence. */
+export const MACHINE_LABEL_WEIGHT = 0.5;
+/** Gorse weighs every label alike, so only machine labels this sure reach it. */
+export const GORSE_MACHINE_LABEL_MIN_CONFIDENCE = 0.6;
+
+/** Each label of an item with how much it counts: the owner's 1, a machine label's less (the larger when both). */
+export function labelWeightsOf(item: Pick<RecommenderItem, 'labels' | 'machineLabels'>): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const { label, confidence } of item.machineLabels ?? []) {
+    const weight = MACHINE_LABEL_WEIGHT * Math.min(1, Math.max(0, confidence));
+    if (weight > 0) weights.set(label, Math.max(weight, weights.get(label) ?? 0));
+  }
+  for (const label of item.labels) weights.set(label, 1);
+  return weights;
+}
+
 export interface RecommenderItem {
   id: string;
-  /** Tags, user and machine alike. */
+  /** The owner's tags. */
   labels: string[];
+  /**
+   * The tagger's labels with its confidence (0–1). They count for less than the owner's tags:
+   * the embedded recommender weighs each at MACHINE_LABEL_WEIGHT × confidence, Gorse (labels
+   * only) gets those at GORSE_MACHINE_LABEL_MIN_CONFIDENCE or above.
+   */
+  machineLabels?: Array<{ label: string; confidence: number }>;
   timestamp: Date;
   /** Not public, not ready or moderated: never recommended anywhere. */
   hidden: boolean;

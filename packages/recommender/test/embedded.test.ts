@@ -93,6 +93,24 @@ describe('embedded recommender: personalisation', () => {
   });
 });
 
+describe("embedded recommender: the owner's tags before the machine's labels", () => {
+  it('ranks an image sharing an owner tag with what the user liked above one sharing only a machine label, in recommend and similar', async () => {
+    // The machine-labelled candidate is newer and more popular, so only the label's source can put the owner-tagged one first.
+    const items: RecommenderItem[] = [
+      item('liked', T0 - 10 * HOUR, ['beach']),
+      item('owner-beach', T0 - 5 * HOUR, ['beach']),
+      { ...item('machine-beach', T0 - HOUR, []), machineLabels: [{ label: 'beach', confidence: 0.9 }] },
+      ...Array.from({ length: 30 }, (_, i) => item(`other${i}`, T0 - (20 + i) * HOUR, [`scene${i % 10}`])),
+    ];
+    const recommender = await fed(items, [like('walker', 'liked'), like('someone', 'machine-beach'), like('someone', 'other0')]);
+    const top = await recommender.recommend('walker', 5);
+    expect(top.indexOf('owner-beach'), `recommend: ${top}`).toBe(0);
+    expect(top.indexOf('machine-beach'), `recommend: ${top}`).toBeGreaterThan(0);
+    const neighbours = await recommender.similar('liked', 5);
+    expect(neighbours.slice(0, 2), `similar: ${neighbours}`).toEqual(['owner-beach', 'machine-beach']);
+  });
+});
+
 describe('embedded recommender: at the size of a big library', () => {
   it('a label nearly every image carries ("outdoor") does not drown the rare one the user likes, in recommend and similar', async () => {
     // 3,000 images, all "outdoor", the newest 60 of them also "kingfisher"; the user liked one kingfisher.

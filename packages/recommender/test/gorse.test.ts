@@ -23,6 +23,11 @@ describe('Gorse adapter: requests and answers', () => {
   });
   afterAll(() => fake.close());
 
+  it("sends the owner's tags as labels, and the machine's only when it is sure of them", async () => {
+    await gorse.upsertItems([image('tagged', { labels: ['home'], machineLabels: [{ label: 'cat', confidence: 0.92 }, { label: 'grass', confidence: 0.31 }, { label: 'home', confidence: 0.7 }] })]);
+    expect((fake.requests[0]!.body as Array<{ Labels: string[] }>)[0]!.Labels).toEqual(['home', 'cat']);
+  });
+
   it('upserts items in batches of 500 with IsHidden, labels and an RFC 3339 timestamp, then marks each owner', async () => {
     const items = Array.from({ length: 1_200 }, (_, i) => image(`img-${i}`, { hidden: i % 2 === 1 }));
     await gorse.upsertItems(items);

@@ -1,4 +1,4 @@
-import { FACET_LIMIT, TEXT_FIELDS, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
+import { FACET_LIMIT, tagFieldOf, TEXT_FIELDS, wordsOf, type NormalizedQuery, type NormalizedSuggest } from './query';
 import type { SearchDocument } from './search-index';
 import { COMPLETE_MATCH_BONUS, MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, transpositionsOf, wordsNeeded, type TextPlan, type TextTerm } from './text-plan';
 
@@ -27,7 +27,8 @@ class Params {
 export function documentWords(doc: SearchDocument): Map<string, number> {
   const fields: Record<keyof typeof TEXT_FIELDS, string> = {
     title: doc.title,
-    tags: doc.tags.join(' '),
+    userTags: doc.userTags.join(' '),
+    machineTags: doc.machineTags.join(' '),
     ownerUsername: doc.ownerUsername,
     description: doc.description,
   };
@@ -47,6 +48,8 @@ function filterClauses(query: NormalizedQuery, params: Params): string[] {
   const clauses = [visibleTo(query.viewerId, params)];
   if (query.excludeIds.length > 0) clauses.push(`d.id <> ALL(${params.add(query.excludeIds)}::TEXT[])`);
   if (query.tags.length > 0) clauses.push(`d.tags @> ${params.add(query.tags)}::TEXT[]`);
+  // The GIN index on `tags` narrows; the document says whose tags they are.
+  if (query.tags.length > 0 && query.tagSource !== 'any') clauses.push(`(d.document -> '${tagFieldOf(query.tagSource)}') @> ${params.add(JSON.stringify(query.tags))}::JSONB`);
   if (query.colors.length > 0) clauses.push(`d.colors && ${params.add(query.colors)}::TEXT[]`);
   // The camera lives in the document's JSON (no column of its own): matched set only, never a scan of its own.
   if (query.camera.length > 0) clauses.push(`lower(d.document->>'camera') = ANY(${params.add(query.camera)}::TEXT[])`);

@@ -1,5 +1,5 @@
-import { rankFacet, type NormalizedQuery } from './query';
-import type { FacetCount, SearchResult } from './search-index';
+import { rankFacet, tagFieldOf, type NormalizedQuery } from './query';
+import type { FacetCount, SearchDocument, SearchResult } from './search-index';
 import { LAYOUT, PUBLIC, ORIENTATIONS, WEIGHT_OF_FIELDS, type DocumentStore } from './embedded-store';
 import type { PostingList, Vocabulary } from './embedded-vocabulary';
 import { COMPLETE_MATCH_BONUS, MATCH_QUALITY, PHRASE_BONUS, PHRASE_FIELDS, planText, wordsNeeded, type TextPlan, type TextTerm } from './text-plan';
@@ -79,6 +79,7 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
     const before = query.createdBefore ?? Infinity;
     const excluded = new Set(query.excludeIds.flatMap((id) => store.slotOf.get(id) ?? []));
     const { visibility, owner, createdAt, pool, runStart } = store;
+    const sourceField = query.tags.length > 0 && query.tagSource !== 'any' ? (tagFieldOf(query.tagSource) as 'userTags' | 'machineTags') : undefined;
     return (slot) => {
       if (visibility[slot] !== PUBLIC && owner[slot] !== viewer) return false;
       if (excluded.size > 0 && excluded.has(slot)) return false;
@@ -95,6 +96,11 @@ export function createSearcher(store: DocumentStore): (query: NormalizedQuery) =
           if (!includesBetween(pool, id as number, base + LAYOUT.start, tagEnd)) return false;
         }
         if (colorIds.length > 0 && !colorIds.some((id) => includesBetween(pool, id, tagEnd, colorEnd))) return false;
+      }
+      // Few slots get here (they carry every tag already): the source is read off the document.
+      if (sourceField !== undefined) {
+        const ofSource = (store.docs[slot] as SearchDocument)[sourceField];
+        if (!query.tags.every((tag) => ofSource.includes(tag))) return false;
       }
       return true;
     };

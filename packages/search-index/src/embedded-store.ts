@@ -10,11 +10,11 @@ import { Vocabulary } from './embedded-vocabulary';
  */
 
 /** One bit per text field in a posting, so a match's weight is a table look-up. */
-export const FIELD_BITS = { title: 1, tags: 2, ownerUsername: 4, description: 8 } as const;
+export const FIELD_BITS = { title: 1, userTags: 2, ownerUsername: 4, description: 8, machineTags: 16 } as const;
 type TextField = keyof typeof FIELD_BITS;
 
-/** The added weights of the fields in a mask (a word in title and tags counts 4 + 3). */
-export const WEIGHT_OF_FIELDS = Float64Array.from({ length: 16 }, (_, mask) =>
+/** The added weights of the fields in a mask (a word in title and owner tags counts 4 + 3). */
+export const WEIGHT_OF_FIELDS = Float64Array.from({ length: 32 }, (_, mask) =>
   (Object.keys(FIELD_BITS) as TextField[]).reduce((sum, field) => (mask & FIELD_BITS[field] ? sum + TEXT_FIELDS[field] : sum), 0),
 );
 
@@ -39,6 +39,8 @@ function sameIndexedValues(a: SearchDocument, b: SearchDocument): boolean {
     a.ownerUsername === b.ownerUsername &&
     a.ownerId === b.ownerId &&
     sameList(a.tags, b.tags) &&
+    sameList(a.userTags, b.userTags) &&
+    sameList(a.machineTags, b.machineTags) &&
     sameList(a.colors, b.colors)
   );
 }
@@ -214,7 +216,8 @@ export function textWordsOf(doc: SearchDocument): Map<string, number> {
     for (const word of wordsOf(text)) words.set(word, (words.get(word) ?? 0) | bit);
   };
   note(doc.title, FIELD_BITS.title);
-  note(doc.tags.join(' '), FIELD_BITS.tags);
+  note(doc.userTags.join(' '), FIELD_BITS.userTags);
+  note(doc.machineTags.join(' '), FIELD_BITS.machineTags);
   note(doc.ownerUsername, FIELD_BITS.ownerUsername);
   note(doc.description, FIELD_BITS.description);
   return words;

@@ -17,10 +17,11 @@ export type {
   SearchResult,
   SearchSort,
   Suggestion,
+  TagSource,
   Visibility,
 } from './search-index';
 export { SearchIndexError, isSearchIndexError } from './search-index';
-export { DEFAULT_PER_PAGE, FACET_LIMIT, MAX_CAMERA_FILTERS, MAX_CAMERA_LENGTH, MAX_PER_PAGE } from './query';
+export { DEFAULT_PER_PAGE, FACET_LIMIT, MAX_CAMERA_FILTERS, MAX_CAMERA_LENGTH, MAX_PER_PAGE, TAG_SOURCES } from './query';
 export { createDatabaseSearchIndex, type DatabaseSearchIndexOptions } from './database';
 export { createEmbeddedSearchIndex, type EmbeddedSearchIndexOptions } from './embedded';
 export { createTypesenseSearchIndex, type TypesenseSearchIndexOptions } from './typesense';

@@ -1,13 +1,17 @@
 import { invalidInput } from '@glimpse/errors';
-import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, Suggestion, Visibility } from './search-index';
+import type { FacetCount, Orientation, SearchDocument, SearchQuery, SearchSort, Suggestion, TagSource, Visibility } from './search-index';
 
 /**
  * What the adapters share so their answers agree: defaults, limits and checks of
  * queries and documents, and the order of facets and suggestions.
  */
 
-/** The fields free text searches, and how much a match in each counts (Typesense gets the same weights). */
-export const TEXT_FIELDS = { title: 4, tags: 3, ownerUsername: 2, description: 1 } as const;
+/**
+ * The fields free text searches, and how much a match in each counts (Typesense gets the
+ * same weights; whole numbers, as it and the database's term table take). The owner's tags
+ * count three times a machine label: a person said "beach", the model only guessed it.
+ */
+export const TEXT_FIELDS = { title: 4, userTags: 3, ownerUsername: 2, machineTags: 1, description: 1 } as const;
 
 /**
  * Typesense's default typo budget (min_len_1typo 4, min_len_2typo 7): short words must be
@@ -36,6 +40,7 @@ export interface NormalizedQuery {
   /** Trimmed free text; '' matches everything. */
   text: string;
   tags: string[];
+  tagSource: TagSource;
   colors: string[];
   /** Camera labels in lower case (each engine compares them so). */
   camera: string[];
@@ -52,6 +57,10 @@ export interface NormalizedQuery {
 
 const orientations: readonly Orientation[] = ['landscape', 'portrait', 'square'];
 const sorts: readonly SearchSort[] = ['relevance', 'newest', 'most_liked'];
+export const TAG_SOURCES: readonly TagSource[] = ['owner', 'machine', 'any'];
+
+/** The document field a tag filter of this source reads. */
+export const tagFieldOf = (source: TagSource) => (source === 'owner' ? 'userTags' : source === 'machine' ? 'machineTags' : 'tags');
 
 /**
  * Filter values travel to Typesense inside backticks, for which it has no escape. Our
@@ -102,6 +111,9 @@ export function normalizeQuery(query: SearchQuery): NormalizedQuery {
   if (query.orientation !== undefined && !orientations.includes(query.orientation)) {
     throw invalidInput('orientation', `expected one of ${orientations.join(', ')}, got ${JSON.stringify(query.orientation)}`);
   }
+  if (query.tagSource !== undefined && !TAG_SOURCES.includes(query.tagSource)) {
+    throw invalidInput('tagSource', `expected one of ${TAG_SOURCES.join(', ')}, got ${JSON.stringify(query.tagSource)}`);
+  }
   if (query.sort !== undefined && !sorts.includes(query.sort)) {
     throw invalidInput('sort', `expected one of ${sorts.join(', ')}, got ${JSON.stringify(query.sort)}`);
   }
@@ -111,6 +123,7 @@ export function normalizeQuery(query: SearchQuery): NormalizedQuery {
   return {
     text,
     tags: filterValues('tags', query.tags),
+    tagSource: query.tagSource ?? 'any',
     colors: filterValues('colors', query.colors),
     camera: cameraFilters(query.camera),
     orientation: query.orientation,
@@ -193,14 +206,17 @@ export function prepareDocument(doc: SearchDocument, index = 0): SearchDocument 
   for (const name of ['width', 'height', 'likeCount', 'createdAt'] as const) {
     if (!Number.isFinite(doc[name])) throw invalidInput(field(name), `expected a number, got ${doc[name]}`);
   }
-  const list = (values: string[]) => [...new Set(values.map((value) => value.trim().toLowerCase()).filter(Boolean))];
+  const list = (values: readonly string[] | undefined) => [...new Set((values ?? []).map((value) => value.trim().toLowerCase()).filter(Boolean))];
+  const machineTags = list(doc.machineTags);
+  // A tag listed without a source is the owner's; `tags` holds every tag of either source.
+  const userTags = list([...list(doc.userTags), ...list(doc.tags).filter((tag) => !machineTags.includes(tag))]);
   return {
     id: doc.id,
     title: doc.title ?? '',
     description: doc.description ?? '',
-    tags: list(doc.tags),
-    userTags: list(doc.userTags),
-    machineTags: list(doc.machineTags),
+    tags: list([...list(doc.tags), ...userTags, ...machineTags]),
+    userTags,
+    machineTags,
     ownerId: doc.ownerId,
     ownerUsername: doc.ownerUsername.trim().toLowerCase(),
     visibility: doc.visibility,

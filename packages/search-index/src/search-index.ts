@@ -40,11 +40,15 @@ export type SearchSort = 'relevance' | 'newest' | 'most_liked';
 /** Where the index lives: in this process, in the application's database, or in a Typesense server. */
 export type SearchEngine = 'embedded' | 'database' | 'typesense';
 
+export type TagSource = 'owner' | 'machine' | 'any';
+
 export interface SearchQuery {
   /** Free text over title, description, tags and owner username; typo tolerant; empty = match all. */
   q?: string;
   /** Documents carrying ALL of these tags. */
   tags?: string[];
+  /** Which tags `tags` means: the owner's, the machine's labels, or either (the default). */
+  tagSource?: TagSource;
   /** Documents carrying ANY of these colours. */
   colors?: string[];
   /** Documents taken with ANY of these cameras (labels as the facet lists them; case does not matter). */

@@ -1,5 +1,5 @@
 import type { CollectionCreateSchema, SearchParams, SearchResponse } from 'typesense';
-import { FACET_LIMIT, rankFacet, TEXT_FIELDS, type NormalizedQuery, type NormalizedSuggest } from './query';
+import { FACET_LIMIT, rankFacet, tagFieldOf, TEXT_FIELDS, type NormalizedQuery, type NormalizedSuggest } from './query';
 import type { SearchDocument, SearchResult, Suggestion } from './search-index';
 import { planText, requiredText } from './text-plan';
 
@@ -51,7 +51,7 @@ export function filterBy(query: NormalizedQuery): string {
   const clauses = [visibilityFilter(query.viewerId)];
   if (query.excludeIds.length > 0) clauses.push(`id:!=[${query.excludeIds.map(quote).join(',')}]`);
   // `tags:=[a,b]` would match ANY; every tag is required, so each gets its own clause.
-  for (const tag of query.tags) clauses.push(`tags:=${quote(tag)}`);
+  for (const tag of query.tags) clauses.push(`${tagFieldOf(query.tagSource)}:=${quote(tag)}`);
   if (query.colors.length > 0) clauses.push(`colors:=[${query.colors.map(quote).join(',')}]`);
   // Typesense matches strings without regard to case, as the other adapters do for cameras.
   if (query.camera.length > 0) clauses.push(`camera:=[${query.camera.map(quote).join(',')}]`);

@@ -145,6 +145,15 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       expect(await ids({ q: 'golden retr' })).toEqual(['p1', 'p2']);
     });
 
+    it("ranks an owner's tag above the same word as a machine label", async () => {
+      // The machine-labelled one is newer and better liked, so only the tag's source can put the other first.
+      await index.upsert([
+        doc('m1', { ...bruno, title: 'Afternoon', tags: ['beach'], machineTags: ['beach'], likeCount: 50, createdAt: base + 9 * day }),
+        doc('o1', { ...bruno, title: 'Morning', tags: ['beach'], userTags: ['beach'], createdAt: base + 8 * day }),
+      ]);
+      expect(await ids({ q: 'beach' })).toEqual(['o1', 'm1']);
+    });
+
     it('filters by ALL tags, ANY colour, orientation, owner and an inclusive date range, together', async () => {
       expect(await sortedIds({ tags: ['sunset', 'mountain'] })).toEqual(['b1']);
       expect(await sortedIds({ tags: ['SUNSET'] })).toEqual(['a1', 'b1']);
@@ -154,6 +163,24 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       expect(await sortedIds({ createdAfter: base + 2 * day, createdBefore: base + 4 * day })).toEqual(['a2', 'b1']);
       expect(await sortedIds({ q: 'sunset', colors: ['orange'], orientation: 'landscape', createdBefore: base + 1 * day })).toEqual(['a1']);
       expect(await sortedIds({ tags: ['sunset'], colors: ['purple'] })).toEqual([]);
+    });
+
+    it("filters tags by source: the owner's, the machine's labels or either", async () => {
+      await index.upsert([
+        doc('t1', { ...bruno, tags: ['beach', 'sea'], userTags: ['beach'], machineTags: ['sea'], createdAt: base + 8 * day }),
+        doc('t2', { ...bruno, tags: ['beach'], machineTags: ['beach'], createdAt: base + 9 * day }),
+        doc('t3', { ...bruno, tags: ['beach'], userTags: ['beach'], machineTags: ['beach'], createdAt: base + 10 * day }),
+      ]);
+      expect(await sortedIds({ tags: ['beach'] })).toEqual(['t1', 't2', 't3']);
+      expect(await sortedIds({ tags: ['beach'], tagSource: 'any' })).toEqual(['t1', 't2', 't3']);
+      expect(await sortedIds({ tags: ['beach'], tagSource: 'owner' })).toEqual(['t1', 't3']);
+      expect(await sortedIds({ tags: ['beach'], tagSource: 'machine' })).toEqual(['t2', 't3']);
+      expect(await sortedIds({ tags: ['beach', 'sea'], tagSource: 'owner' })).toEqual([]);
+      expect(await sortedIds({ tags: ['beach', 'sea'], tagSource: 'any' })).toEqual(['t1']);
+      expect((await index.search({ tags: ['beach'], tagSource: 'machine' })).found).toBe(2);
+      // A tag of the album without a source is the owner's.
+      expect(await sortedIds({ tags: ['sunset'], tagSource: 'owner' })).toEqual(['a1', 'b1']);
+      expect(await sortedIds({ tags: ['sunset'], tagSource: 'machine' })).toEqual([]);
     });
 
     it('shows others only public documents, and owners their own of any visibility, in hits, found and facets', async () => {
@@ -258,6 +285,7 @@ export function describeSearchIndexContract(name: string, open: () => Promise<Se
       await expect(index.search({ perPage: 101 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'perPage' });
       await expect(index.search({ page: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'page' });
       await expect(index.search({ tags: ['a`b'] })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'tags' });
+      await expect(index.search({ tags: ['a'], tagSource: 'robot' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'tagSource' });
     });
 
     it('suggests tags and usernames by prefix, with counts over what the viewer may see', async () => {

@@ -90,7 +90,8 @@ describe('Typesense adapter: writes', () => {
     }
     const lines = fake.requests.map((request) => request.body.split('\n'));
     expect(lines.map((batch) => batch.length)).toEqual([1_000, 1_000, 500]);
-    expect(JSON.parse(lines[2]?.[499] ?? '')).toEqual({ ...doc('img-2499'), tags: ['sunset', 'new-york'], colors: ['blue'], camera: null, likeCount: 2499 });
+    // A tag without a source is the owner's (userTags), which ranks above a machine label.
+    expect(JSON.parse(lines[2]?.[499] ?? '')).toEqual({ ...doc('img-2499'), tags: ['sunset', 'new-york'], userTags: ['sunset', 'new-york'], colors: ['blue'], camera: null, likeCount: 2499 });
   });
 
   it("reports documents Typesense refused on import with Typesense's reason", async () => {
@@ -144,8 +145,8 @@ describe('Typesense adapter: search', () => {
     });
     expect(query).toEqual({
       q: 'sunset harbour',
-      query_by: 'title,tags,ownerUsername,description',
-      query_by_weights: '4,3,2,1',
+      query_by: 'title,userTags,ownerUsername,machineTags,description',
+      query_by_weights: '4,3,2,1,1',
       num_typos: '2',
       min_len_1typo: '4',
       min_len_2typo: '7',
@@ -172,6 +173,8 @@ describe('Typesense adapter: search', () => {
   it('lets an anonymous viewer see public documents only, and matches everything with q=*', async () => {
     expect(await searched({})).toMatchObject({ q: '*', filter_by: 'visibility:=public', sort_by: 'createdAt:desc', page: '1', per_page: '24' });
     expect((await searched({ viewerId: null, tags: ['a b'] })).filter_by).toBe('visibility:=public && tags:=`a b`');
+    expect((await searched({ tags: ['beach', 'sea'], tagSource: 'owner' })).filter_by).toBe('visibility:=public && userTags:=`beach` && userTags:=`sea`');
+    expect((await searched({ tags: ['beach'], tagSource: 'machine' })).filter_by).toBe('visibility:=public && machineTags:=`beach`');
   });
 
   it('leaves out the ids the database says the viewer may no longer see (filter id:!=[…])', async () => {

@@ -1,5 +1,5 @@
 import { decodeOffset, encodeOffset, imageReads, normalizeTag } from '@glimpse/images';
-import { MAX_CAMERA_FILTERS, MAX_CAMERA_LENGTH, MAX_PER_PAGE } from '@glimpse/search-index';
+import { MAX_CAMERA_FILTERS, MAX_CAMERA_LENGTH, MAX_PER_PAGE, TAG_SOURCES } from '@glimpse/search-index';
 import { z } from 'zod';
 import { publicProcedure, router } from './trpc';
 
@@ -19,7 +19,8 @@ const date = z.iso.datetime({ message: 'expected an ISO date-time like 2026-01-3
 
 export const searchRouter = router({
   /**
-   * Words over title, description, tags and owner (typo tolerant), filters (all tags, any
+   * Words over title, description, tags and owner (typo tolerant; the owner's tags rank above
+   * machine labels), filters (all tags, of the owner, the machine or either by `tagSource`; any
    * colour, any camera, orientation, owner, date range), facet counts and sorting. The engine filters
    * by visibility, so `found` and facets never count what the viewer may not see; the
    * database re-checks every hit before it is shown.
@@ -30,6 +31,8 @@ export const searchRouter = router({
         .object({
           q: z.string().trim().max(200).optional(),
           tags: list,
+          /** Which tags `tags` means: the owner's, the machine's labels, or either. */
+          tagSource: z.enum(TAG_SOURCES as ['owner', 'machine', 'any']).default('any'),
           colors: list,
           camera: cameras,
           orientation: z.enum(['landscape', 'portrait', 'square']).optional(),
@@ -40,7 +43,7 @@ export const searchRouter = router({
           cursor: z.string().max(200).optional(),
           limit: z.number().int().min(1).max(MAX_PER_PAGE).default(24),
         })
-        .default({ limit: 24 }),
+        .default({ limit: 24, tagSource: 'any' }),
     )
     .query(async ({ ctx, input }) => {
       const offset = decodeOffset(input.cursor);
@@ -48,6 +51,7 @@ export const searchRouter = router({
       const result = await ctx.searchIndex.search({
         q: input.q || undefined,
         tags: input.tags,
+        tagSource: input.tagSource,
         colors: input.colors,
         camera: input.camera,
         orientation: input.orientation,

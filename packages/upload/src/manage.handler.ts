@@ -1,6 +1,7 @@
-import { imageReads, imageWrites, parseUserTags } from '@glimpse/images';
+import { invalidInput } from '@glimpse/errors';
+import { imageReads, imageWrites, normalizeTag, parseUserTags } from '@glimpse/images';
 import type { ProtectedContext } from '@glimpse/http-service';
-import type { ImageInput, MineInput, UpdateInput } from './manage.schema';
+import type { ImageInput, MineInput, RemoveMachineTagInput, UpdateInput } from './manage.schema';
 import type { UploadContext } from './trpc';
 
 type Owner = UploadContext & ProtectedContext;
@@ -20,6 +21,24 @@ export async function update(ctx: Owner, input: UpdateInput) {
     return imageReads.findOwned(tx, input.imageId, ctx.viewer.id);
   });
   ctx.wakeRelay();
+  return ctx.catalogue.uploadState(ctx.db, row);
+}
+
+/**
+ * The owner takes a wrong machine tag off their image: it is gone from the image, search
+ * and recommendations (a re-index), and the tagger never puts it back.
+ */
+export async function removeMachineTag(ctx: Owner, input: RemoveMachineTagInput) {
+  const tag = normalizeTag(input.tag);
+  const row = await ctx.db.transaction(async (tx) => {
+    await imageReads.findOwned(tx, input.imageId, ctx.viewer.id);
+    if (!tag || !(await imageWrites.removeMachineTag(tx, input.imageId, tag))) throw invalidInput('tag', `the image has no machine tag ${JSON.stringify(input.tag)}`);
+    await imageWrites.recordEvent(tx, input.imageId, 'machine-tag-removed', tag);
+    await imageWrites.requestReindex(tx, input.imageId);
+    return imageReads.findOwned(tx, input.imageId, ctx.viewer.id);
+  });
+  ctx.wakeRelay();
+  ctx.logger.info({ imageId: input.imageId, tag }, 'machine tag removed by its owner');
   return ctx.catalogue.uploadState(ctx.db, row);
 }
 

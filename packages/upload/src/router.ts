@@ -3,8 +3,8 @@ import { createUpload } from './create.handler';
 import { duplicates } from './duplicates.handler';
 import { edit, undoEdit } from './edit.handler';
 import { editInput } from './edit.schema';
-import { duplicatesInput, imageInput, mineInput, updateInput } from './manage.schema';
-import { mine, remove, status, update } from './manage.handler';
+import { duplicatesInput, imageInput, mineInput, removeMachineTagInput, updateInput } from './manage.schema';
+import { mine, remove, removeMachineTag, status, update } from './manage.handler';
 import { createExport, exportStatus, importStatus, recentExports, recentImports } from './library/library.handler';
 import { exportCreateInput, exportInput, importInput, recentInput } from './library/library.schema';
 import { quotaOf } from './quota';
@@ -18,6 +18,8 @@ export const uploadRouter = router({
   status: protectedProcedure.input(imageInput).query(({ ctx, input }) => status(ctx, input)),
   update: protectedProcedure.input(updateInput).mutation(({ ctx, input }) => update(ctx, input)),
   delete: protectedProcedure.input(imageInput).mutation(({ ctx, input }) => remove(ctx, input)),
+  /** The owner removes a wrong machine tag; re-tagging never brings it back. */
+  removeMachineTag: protectedProcedure.input(removeMachineTagInput).mutation(({ ctx, input }) => removeMachineTag(ctx, input)),
   /** Storage used of the quota and uploads used of this hour's allowance ("3.2 GB of 10 GB used"). */
   quota: protectedProcedure.query(({ ctx }) => quotaOf(ctx, ctx.viewer.id)),
   mine: protectedProcedure.input(mineInput).query(({ ctx, input }) => mine(ctx, input)),

@@ -11,6 +11,7 @@ import { Notice } from '../components/Notice';
 import { altText, ProgressiveImage } from '../components/ProgressiveImage';
 import { StatusBadge } from '../components/StatusBadge';
 import { EditTools } from '../image-edits/EditTools';
+import { ImageTags } from '../image-tags/ImageTags';
 import { NotFoundPage } from './NotFoundPage';
 
 type ImageDetail = FeedOutputs['image'];
@@ -41,8 +42,6 @@ export function ImagePage({ imageId }: { imageId: string }) {
 }
 
 function ImageView({ image }: { image: ImageDetail }) {
-  const userTags = image.tags.filter((tag) => tag.source === 'user');
-  const machineTags = image.tags.filter((tag) => tag.source === 'machine');
   return (
     <article className="page image-page">
       <div className="image-stage">
@@ -80,29 +79,7 @@ function ImageView({ image }: { image: ImageDetail }) {
           <LikeButton imageId={image.id} liked={image.likedByViewer} count={image.likeCount} />
         </div>
         {image.description && <p className="image-description">{image.description}</p>}
-        {image.tags.length > 0 && (
-          <ul className="tags" aria-label="Tags">
-            {userTags.map((tag) => (
-              <li key={`user:${tag.tag}`}>
-                <Link to="/search" search={{ tags: [tag.tag] }} className="tag">
-                  #{tag.tag}
-                </Link>
-              </li>
-            ))}
-            {machineTags.map((tag) => (
-              <li key={`machine:${tag.tag}`}>
-                <Link
-                  to="/search"
-                  search={{ tags: [tag.tag] }}
-                  className="tag tag-machine"
-                  title={tag.confidence === null ? undefined : `Detected (${Math.round(tag.confidence * 100)}% sure)`}
-                >
-                  {tag.tag}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
+        <ImageTags image={image} />
         {image.camera && <CameraFacts camera={image.camera} />}
         {image.text && (
           <section className="image-text" aria-labelledby="image-text-heading">

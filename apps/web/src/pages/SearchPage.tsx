@@ -3,7 +3,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { trpc } from '../api/queries';
 import { ImageGrid } from '../components/ImageGrid';
 import { nextCursor, useListView } from '../feed/list-view';
-import { ORIENTATIONS, SORTS, toggle, type SearchParams, type SearchSort } from '../search/search-params';
+import { ORIENTATIONS, SORTS, TAG_SOURCES, toggle, type SearchParams, type SearchSort } from '../search/search-params';
 
 export function SearchPage({ params }: { params: SearchParams }) {
   const navigate = useNavigate();
@@ -13,7 +13,7 @@ export function SearchPage({ params }: { params: SearchParams }) {
   const camera = params.camera ?? [];
   const query = useInfiniteQuery(
     trpc.search.images.infiniteQueryOptions(
-      { q: params.q, tags, colors, camera, orientation: params.orientation, sort },
+      { q: params.q, tags, tagSource: params.tagSource ?? 'any', colors, camera, orientation: params.orientation, sort },
       // While a changed search loads, the previous results (and their facets) stay on screen.
       { getNextPageParam: nextCursor, placeholderData: keepPreviousData },
     ),
@@ -46,6 +46,19 @@ export function SearchPage({ params }: { params: SearchParams }) {
       </div>
       <div className="facets">
         <FacetGroup label="Tags" values={mergeSelected(summary?.facets.tags, tags)} selected={tags} format={(value) => `#${value}`} onToggle={(value) => change({ tags: toggle(tags, value) })} />
+        <label className="field-inline tag-source">
+          <span className="field-label">Tags from</span>
+          <select
+            value={params.tagSource ?? 'any'}
+            onChange={(event) => change({ tagSource: event.target.value === 'owner' || event.target.value === 'machine' ? event.target.value : undefined })}
+          >
+            {TAG_SOURCES.map((option) => (
+              <option key={option.id} value={option.id}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <FacetGroup label="Colours" values={mergeSelected(summary?.facets.colors, colors)} selected={colors} swatch onToggle={(value) => change({ colors: toggle(colors, value) })} />
         <FacetGroup label="Camera" values={mergeSelected(summary?.facets.camera, camera)} selected={camera} onToggle={(value) => change({ camera: toggle(camera, value) })} />
         <FacetGroup

@@ -2,6 +2,13 @@ export type Orientation = 'landscape' | 'portrait' | 'square';
 export type SearchSort = 'relevance' | 'newest' | 'most_liked';
 
 export const ORIENTATIONS: readonly Orientation[] = ['landscape', 'portrait', 'square'];
+export type TagSource = 'owner' | 'machine' | 'any';
+/** Whose tags a tag filter means; `any` is left out of the URL. */
+export const TAG_SOURCES: ReadonlyArray<{ id: TagSource; label: string }> = [
+  { id: 'any', label: 'Owner or machine' },
+  { id: 'owner', label: 'Owner’s tags' },
+  { id: 'machine', label: 'Machine labels' },
+];
 export const SORTS: ReadonlyArray<{ id: SearchSort; label: string }> = [
   { id: 'relevance', label: 'Best match' },
   { id: 'newest', label: 'Newest' },
@@ -9,12 +16,13 @@ export const SORTS: ReadonlyArray<{ id: SearchSort; label: string }> = [
 ];
 
 /**
- * What the Search page shows, as kept in its URL (`/search?q=…&tags=a,b&colors=…&camera=…&orientation=…&sort=…`).
+ * What the Search page shows, as kept in its URL (`/search?q=…&tags=a,b&tagSource=…&colors=…&camera=…&orientation=…&sort=…`).
  * Left out means "any" (and `relevance` for the sort), so equal searches have equal URLs.
  */
 export interface SearchParams {
   q?: string;
   tags?: string[];
+  tagSource?: Exclude<TagSource, 'any'>;
   colors?: string[];
   /** Camera names as the facet lists them ("Apple iPhone 12"): spelt as shown, not lower-cased. */
   camera?: string[];
@@ -40,6 +48,7 @@ export function readSearchParams(raw: Record<string, unknown>): SearchParams {
   return {
     q: typeof raw.q === 'string' ? raw.q.trim() || undefined : undefined,
     tags: listParam(raw.tags),
+    tagSource: raw.tagSource === 'owner' || raw.tagSource === 'machine' ? raw.tagSource : undefined,
     colors: listParam(raw.colors),
     camera: cameraParam(raw.camera),
     orientation: ORIENTATIONS.find((value) => value === raw.orientation),
