@@ -143,7 +143,8 @@ export function searchParameters(query: NormalizedQuery, semantic: SemanticMode 
   return {
     q: textQuery(query.text),
     ...textParameters,
-    ...(semantic === 'clip' && query.text ? hybridParameters() : {}),
+    // Ranked by relevance only: the k nearest images have no cut-off, so in a list by date or likes they would crowd out the matches.
+    ...(semantic === 'clip' && query.text && query.sort === 'relevance' ? hybridParameters() : {}),
     filter_by: filterBy(query),
     facet_by: 'tags,colors,orientation',
     max_facet_values: FACET_LIMIT,

@@ -89,11 +89,14 @@ describe('Typesense semantic search (CLIP), on', () => {
       filter_by: '(visibility:=public || ownerId:=`owner-1`) && tags:=`summer`',
       sort_by: '_text_match:desc,createdAt:desc',
     });
-    // Without words there is nothing to embed: browsing stays a plain filtered listing.
-    fake.requests.length = 0;
-    await index.search({ tags: ['summer'] });
-    expect(searches()[0]?.query).not.toHaveProperty('vector_query');
-    expect(searches()[0]?.query.query_by).toBe('title,tags,ownerUsername,description');
+    // Without words there is nothing to embed: browsing stays a plain filtered listing. Sorted by date
+    // or likes, the matches stay keyword matches (the nearest images have no cut-off to keep them relevant).
+    for (const query of [{ tags: ['summer'] }, { q: 'dog', sort: 'newest' as const }, { q: 'dog', sort: 'most_liked' as const }]) {
+      fake.requests.length = 0;
+      await index.search(query);
+      expect(searches()[0]?.query).not.toHaveProperty('vector_query');
+      expect(searches()[0]?.query.query_by).toBe('title,tags,ownerUsername,description');
+    }
   });
 
   it('finds an image by what it shows when no word of the query is in its title, tags or description', async () => {
