@@ -23,7 +23,8 @@ export const IMAGE_FIELD = 'image';
 export const EMBEDDING_FIELD = 'embedding';
 /**
  * "Vector Search" › "Hybrid Search" › "Weightage for Semantic vs Keyword matches":
- * rank_fusion_score = (1 - alpha) * keyword rank + alpha * semantic rank, alpha 0.3 by default.
+ * rank_fusion_score = (1 - alpha) / keyword rank + alpha / semantic rank (reciprocal ranks, as
+ * Typesense's own hybrid tests compute it), alpha 0.3 by default.
  * We say 0.3 out loud: a keyword match still leads, an image that only looks right follows.
  */
 export const HYBRID_ALPHA = 0.3;
