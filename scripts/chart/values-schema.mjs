@@ -90,6 +90,7 @@ const OVERRIDES = {
   'objectStorage.mode': { type: 'string', enum: ['minio', 'external'] },
   'queue.mode': { type: 'string', enum: ['rabbitmq', 'external'] },
   'searchEngine.mode': { type: 'string', enum: ['typesense', 'external', 'database'] },
+  'searchEngine.semantic': { type: 'string', enum: ['off', 'clip'] },
   'recommender.mode': { type: 'string', enum: ['gorse', 'external'] },
   'migrations.resources': k8sResources,
   'migrations.image.tag': imageTag,

@@ -141,7 +141,7 @@ try {
       }
       case 'reindex': {
         const started = Date.now();
-        const result = await reindexAll({ db: infra.db, searchIndex: await infra.searchIndex(), recommender: infra.recommender() }, progressBar);
+        const result = await reindexAll({ db: infra.db, searchIndex: await infra.searchIndex(), recommender: infra.recommender(), images: { storage: infra.storage, bucket: infra.buckets.processed } }, progressBar);
         process.stderr.write('\n');
         console.log(`reindexed ${result.images} image(s), ${result.likes} like(s), ${result.views} view(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
         break;

@@ -40,6 +40,11 @@ export const configSchema = z.object({
   SEARCH_ENGINE: z.enum(['embedded', 'database', 'typesense']).optional(),
   TYPESENSE_URL: optionalUrl,
   TYPESENSE_API_KEY: z.string().optional(),
+  /**
+   * Semantic search in Typesense: "clip" has Typesense embed each image with its built-in CLIP model
+   * (ts/clip-vit-b-p32) and answers free text with hybrid search; "off" (the default) keeps keyword search.
+   */
+  TYPESENSE_SEMANTIC: z.enum(['off', 'clip']).default('off'),
   GORSE_URL: optionalUrl,
   GORSE_API_KEY: z.string().optional(),
 
@@ -110,6 +115,10 @@ export const configSchema = z.object({
   }
   if (config.SEARCH_ENGINE === 'typesense' && !config.TYPESENSE_URL) {
     context.addIssue({ code: 'custom', path: ['TYPESENSE_URL'], message: 'required when SEARCH_ENGINE is typesense' });
+  }
+  // Only Typesense embeds images and queries (no model ships with the embedded or database index).
+  if (config.TYPESENSE_SEMANTIC !== 'off' && (!config.TYPESENSE_URL || (config.SEARCH_ENGINE && config.SEARCH_ENGINE !== 'typesense'))) {
+    context.addIssue({ code: 'custom', path: ['TYPESENSE_SEMANTIC'], message: 'needs Typesense (TYPESENSE_URL, and SEARCH_ENGINE unset or typesense): the embedded and database indexes have no semantic search' });
   }
   for (const key of ['S3_BUCKET_UNPROCESSED', 'S3_BUCKET_PROCESSED'] as const) {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config[key])) {

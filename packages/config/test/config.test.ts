@@ -35,6 +35,15 @@ describe('configuration', () => {
     expect(messageOf({ SEARCH_ENGINE: 'typesense' })).toMatch(/TYPESENSE_URL: required when SEARCH_ENGINE is typesense \(unset\)/);
   });
 
+  it('turns semantic search on only for Typesense (TYPESENSE_SEMANTIC=clip), off by default', () => {
+    const typesense = { TYPESENSE_URL: 'http://typesense:8108', TYPESENSE_API_KEY: 'key' };
+    expect(loadConfig(typesense).TYPESENSE_SEMANTIC).toBe('off');
+    expect(loadConfig({ ...typesense, TYPESENSE_SEMANTIC: 'clip' }).TYPESENSE_SEMANTIC).toBe('clip');
+    expect(messageOf({ TYPESENSE_SEMANTIC: 'clip' })).toMatch(/TYPESENSE_SEMANTIC: needs Typesense .*the embedded and database indexes have no semantic search/);
+    expect(messageOf({ ...typesense, SEARCH_ENGINE: 'database', TYPESENSE_SEMANTIC: 'clip' })).toMatch(/TYPESENSE_SEMANTIC: needs Typesense/);
+    expect(messageOf({ ...typesense, TYPESENSE_SEMANTIC: 'siglip' })).toMatch(/TYPESENSE_SEMANTIC: .*"off"\|"clip"/);
+  });
+
   const messageOf = (env: Record<string, string>) => {
     try {
       loadConfig(env);

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '@glimpse/database';
 import { cameraLabel, imagePipeline, isVisible } from '@glimpse/images';
 import type { JobHandler, JobPayloads } from '@glimpse/job-queue';
 import type { Logger } from '@glimpse/logging';
+import type { ObjectStorage } from '@glimpse/object-storage';
 import type { Feedback, Recommender, RecommenderItem } from '@glimpse/recommender';
 import type { Orientation, SearchDocument, SearchIndex } from '@glimpse/search-index';
 
@@ -17,15 +18,49 @@ export interface IndexImageDeps {
   searchIndex: SearchIndex;
   recommender: Recommender;
   logger: Logger;
+  /** Where the thumb JPEGs are, for a search index that embeds images (`searchIndex.embedsImages`). */
+  images?: IndexImageSource;
+}
+
+/** The processed bucket, from which each document of an index that embeds images gets its thumb JPEG. */
+export interface IndexImageSource {
+  storage: ObjectStorage;
+  bucket: string;
+}
+
+const imageReadConcurrency = 8;
+
+/**
+ * Puts the thumb JPEG (480 pixels on the long edge, every ready image has one) into each
+ * document, base64, as Typesense's `image` field takes it. A missing thumb fails the job
+ * with the image and key named, so it is retried and, if the object is truly gone, dead-lettered.
+ */
+async function attachImages(source: IndexImageSource, entries: Array<{ document: SearchDocument; key: string | undefined }>) {
+  const pending = [...entries];
+  const worker = async () => {
+    for (let entry = pending.pop(); entry; entry = pending.pop()) {
+      const { document, key } = entry;
+      if (!key) throw new Error(`index: image ${document.id} has no thumb JPEG variant to send for semantic search`);
+      const bytes = await source.storage.getObject(source.bucket, key).catch((error: unknown) => {
+        throw new Error(`index: the thumb JPEG of image ${document.id} (${source.bucket}/${key}) could not be read for semantic search`, { cause: error });
+      });
+      document.image = bytes.toString('base64');
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(imageReadConcurrency, pending.length) }, worker));
 }
 
 const orientationOf = (width: number, height: number): Orientation =>
   Math.abs(width - height) <= Math.max(width, height) * 0.05 ? 'square' : width > height ? 'landscape' : 'portrait';
 
-/** The search document and recommender item of each indexable image; ids absent from the result must be removed. */
-export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promise<Map<string, { document: SearchDocument; item: RecommenderItem }>> {
+/**
+ * The search document and recommender item of each indexable image; ids absent from the result must be removed.
+ * With `images`, each document carries its thumb JPEG (for a search index that embeds images).
+ */
+export async function loadIndexEntries(tx: Queryable, imageIds: string[], images?: IndexImageSource): Promise<Map<string, { document: SearchDocument; item: RecommenderItem }>> {
   const rows = await imagePipeline.indexRows(tx, imageIds);
   const entries = new Map<string, { document: SearchDocument; item: RecommenderItem }>();
+  const thumbs: Array<{ document: SearchDocument; key: string | undefined }> = [];
   for (const row of rows) {
     if (row.deleted || row.status !== 'ready') continue;
     const { userTags, machineTags } = row;
@@ -63,11 +98,22 @@ export async function loadIndexEntries(tx: Queryable, imageIds: string[]): Promi
         ownerId: row.owner_id,
       },
     });
+    const thumb = row.variants.find((variant) => variant.name === 'thumb' && variant.format === 'jpeg');
+    thumbs.push({ document: entries.get(row.id)!.document, key: thumb?.key });
   }
+  if (images) await attachImages(images, thumbs);
   return entries;
 }
 
+/** The image source to read when the index embeds images, refused at wiring time when it is missing. */
+export function imagesFor(searchIndex: SearchIndex | undefined, images: IndexImageSource | undefined): IndexImageSource | undefined {
+  if (!searchIndex?.embedsImages) return undefined;
+  if (!images) throw new Error('the search index embeds images (TYPESENSE_SEMANTIC=clip): the indexer needs the processed bucket to read thumb JPEGs from');
+  return images;
+}
+
 export function createIndexImageHandler(deps: IndexImageDeps): JobHandler<IndexImagePayload> {
+  const images = imagesFor(deps.searchIndex, deps.images);
   return async (job) => {
     const payload = job.payload;
     if ('feedback' in payload) {
@@ -78,7 +124,7 @@ export function createIndexImageHandler(deps: IndexImageDeps): JobHandler<IndexI
     }
     // Read before the entry: a change committed after this keeps the image pending for search.
     const pendingSince = await imagePipeline.searchPendingSince(deps.db, payload.imageId);
-    const entry = (await loadIndexEntries(deps.db, [payload.imageId])).get(payload.imageId);
+    const entry = (await loadIndexEntries(deps.db, [payload.imageId], images)).get(payload.imageId);
     if (entry) {
       await deps.searchIndex.upsert([entry.document]);
       await deps.recommender.upsertItems([entry.item]);

@@ -2,7 +2,7 @@ import type { Database } from '@glimpse/database';
 import { imagePipeline } from '@glimpse/images';
 import type { Recommender } from '@glimpse/recommender';
 import type { SearchIndex } from '@glimpse/search-index';
-import { loadIndexEntries } from './index-image';
+import { imagesFor, loadIndexEntries, type IndexImageSource } from './index-image';
 
 export interface ReindexProgress {
   phase: 'images' | 'likes' | 'views';
@@ -15,11 +15,12 @@ export interface ReindexProgress {
  * only). Images go in batches; likes and views follow as feedback. Reports progress.
  */
 export async function reindexAll(
-  deps: { db: Database; searchIndex?: SearchIndex; recommender: Recommender },
+  deps: { db: Database; searchIndex?: SearchIndex; recommender: Recommender; images?: IndexImageSource },
   onProgress: (progress: ReindexProgress) => void = () => {},
   batchSize = 500,
 ): Promise<{ images: number; likes: number; views: number }> {
   const { db, searchIndex, recommender } = deps;
+  const imageSource = imagesFor(searchIndex, deps.images);
   // Without a search index only the recommender is rebuilt (the embedded one starts empty).
   const started = await imagePipeline.clock(db);
   await searchIndex?.ensureCollection();
@@ -32,7 +33,7 @@ export async function reindexAll(
   for (;;) {
     const ids = await imagePipeline.readyIdsAfter(db, after, batchSize);
     if (ids.length === 0) break;
-    const entries = [...(await loadIndexEntries(db, ids)).values()];
+    const entries = [...(await loadIndexEntries(db, ids, imageSource)).values()];
     await searchIndex?.upsert(entries.map((e) => e.document));
     await recommender.upsertItems(entries.map((e) => e.item));
     images += entries.length;

@@ -46,6 +46,8 @@ export interface IndexRow {
   height: number;
   like_count: number;
   created_at: Date;
+  /** The variants served now (the indexer sends the thumb JPEG to an engine that embeds images). */
+  variants: VariantRecord[];
   userTags: string[];
   machineTags: string[];
   /** Each machine tag's confidence (0–1). */
@@ -177,7 +179,7 @@ export const imagePipeline = {
     if (imageIds.length === 0) return [];
     const rows = await tx.query<Omit<IndexRow, 'userTags' | 'machineTags' | 'machineConfidence'>>(
       `SELECT i.id, i.owner_id, u.username AS owner_username, i.title, i.description, i.visibility, i.status,
-              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.analysis, i.camera, i.width, i.height, i.like_count, i.created_at
+              i.deleted_at IS NOT NULL AS deleted, i.moderation, i.hidden_at IS NOT NULL AS hidden, i.analysis, i.camera, i.width, i.height, i.like_count, i.created_at, i.variants
        FROM images i JOIN users u ON u.id = i.owner_id WHERE i.id = ANY($1::uuid[])`,
       [imageIds],
     );

@@ -95,7 +95,7 @@ export async function openInfrastructure(config: GlimpseConfig, logger: Logger, 
     catalogue: createImageCatalogue(urlSigner),
     readiness,
     searchIndex() {
-      const settings = { engine: config.searchEngine, typesenseUrl: config.TYPESENSE_URL, typesenseApiKey: config.TYPESENSE_API_KEY, dataDir: config.dataDir, db };
+      const settings = { engine: config.searchEngine, typesenseUrl: config.TYPESENSE_URL, typesenseApiKey: config.TYPESENSE_API_KEY, typesenseSemantic: config.TYPESENSE_SEMANTIC, dataDir: config.dataDir, db };
       searchIndex ??= openSearchIndex(settings).then(async (index) => {
         // An engine still starting (Typesense) or not migrated yet (the database's search tables) is waited for, not a crash.
         await waitFor(searchAt, () => index.ensureCollection(), waiting);

@@ -159,7 +159,8 @@ export async function startIndexer(infra: Infrastructure, logger: Logger, retryD
     const fed = await reindexAll({ db: infra.db, recommender });
     logger.info(fed, 'indexer: embedded recommender fed from the database');
   }
-  const handler = createIndexImageHandler({ db: infra.db, searchIndex, recommender, logger: logger.child({ worker: 'indexer' }) });
+  const images = { storage: infra.storage, bucket: infra.buckets.processed };
+  const handler = createIndexImageHandler({ db: infra.db, searchIndex, recommender, images, logger: logger.child({ worker: 'indexer' }) });
   return infra.queue.consume(QUEUES.indexImages, handler, { concurrency: 4, maxAttempts: infra.config.JOB_MAX_ATTEMPTS, retryDelayMs });
 }
 

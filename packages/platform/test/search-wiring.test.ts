@@ -103,7 +103,7 @@ describe('a search service whose Typesense is not reachable yet', () => {
     // Typesense comes up, with the collection (a stand-in answering the one request a start needs).
     fake = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.method === 'GET' && req.url?.startsWith('/collections/images')) return res.end(JSON.stringify({ name: 'images', num_documents: 0, fields: [] }));
+      if (req.method === 'GET' && req.url?.startsWith('/collections/images')) return res.end(JSON.stringify({ name: 'images', num_documents: 0, fields: [{ name: 'camera', type: 'string', facet: true, optional: true }] }));
       res.statusCode = 404;
       res.end(JSON.stringify({ message: 'Not Found' }));
     });
@@ -115,5 +115,33 @@ describe('a search service whose Typesense is not reachable yet', () => {
     } finally {
       await search.close();
     }
+  });
+});
+
+describe('semantic search wiring (TYPESENSE_SEMANTIC=clip)', () => {
+  let stale: Server | undefined;
+  afterAll(() => new Promise<void>((resolve) => (stale ? stale.close(() => resolve()) : resolve())));
+
+  it('does not use a collection made without the CLIP embedding: not ready, and /readyz says how to rebuild it', async () => {
+    const [port, typesensePort] = await Promise.all([freePort(), freePort()]);
+    // A Typesense holding the keyword-only collection of before the switch.
+    stale = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'GET' && req.url?.startsWith('/collections/images')) return res.end(JSON.stringify({ name: 'images', num_documents: 3, fields: [{ name: 'title', type: 'string' }] }));
+      res.statusCode = 404;
+      res.end(JSON.stringify({ message: 'Not Found' }));
+    });
+    await new Promise<void>((resolve) => stale!.listen(typesensePort, '127.0.0.1', resolve));
+    const config = configFor({ GLIMPSE_DATA_DIR: dataDir(), PORT: String(port), TYPESENSE_URL: `http://127.0.0.1:${typesensePort}`, TYPESENSE_API_KEY: 'test-key', TYPESENSE_SEMANTIC: 'clip' });
+    const starting = startService('search', config, silentLogger, searchService);
+    starting.catch(() => undefined);
+    const url = `http://127.0.0.1:${port}`;
+    await vi.waitFor(async () => {
+      const { status, body } = await readiness(url);
+      expect(status).toBe(503);
+      expect(JSON.stringify(body.checks)).toMatch(/without the CLIP embedding field, but TYPESENSE_SEMANTIC is clip: delete the collection \(DELETE \/collections\/images\) and run reindex/);
+    }, { timeout: 30_000, interval: 200 });
+    // The start keeps waiting, so a rebuilt collection is picked up without a restart (the test worker's exit ends it).
+    stale.closeAllConnections();
   });
 });

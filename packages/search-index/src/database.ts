@@ -51,6 +51,7 @@ export function createDatabaseSearchIndex(options: DatabaseSearchIndexOptions): 
 
   return {
     kind: 'database',
+    embedsImages: false,
 
     async ensureCollection() {
       // The tables come from the migrations (`glimpse migrate`, or at start embedded); here we only check they are there.

@@ -46,6 +46,7 @@ export async function createEmbeddedSearchIndex(options: EmbeddedSearchIndexOpti
 
   return {
     kind: 'embedded',
+    embedsImages: false,
 
     async ensureCollection() {},
 

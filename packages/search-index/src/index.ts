@@ -25,6 +25,7 @@ export { DEFAULT_PER_PAGE, FACET_LIMIT, MAX_CAMERA_FILTERS, MAX_CAMERA_LENGTH, M
 export { createDatabaseSearchIndex, type DatabaseSearchIndexOptions } from './database';
 export { createEmbeddedSearchIndex, type EmbeddedSearchIndexOptions } from './embedded';
 export { createTypesenseSearchIndex, type TypesenseSearchIndexOptions } from './typesense';
+export { CLIP_MODEL, HYBRID_ALPHA, VECTOR_K, type SemanticMode } from './typesense-requests';
 
 export interface SearchIndexSettings {
   /** Which index; without it, Typesense when `typesenseUrl` is set, else the in-process one. */
@@ -32,6 +33,8 @@ export interface SearchIndexSettings {
   /** A Typesense server (engine "typesense"). */
   typesenseUrl?: string;
   typesenseApiKey?: string;
+  /** "clip": Typesense embeds images with CLIP and answers free text with hybrid search. */
+  typesenseSemantic?: 'off' | 'clip';
   /** Where the in-process index keeps its journal (`<dataDir>/search/index.jsonl`); without it, memory only. */
   dataDir?: string;
   /** The application's database, migrated (engine "database"). */
@@ -49,7 +52,7 @@ export async function openSearchIndex(settings: SearchIndexSettings): Promise<Se
     case 'typesense':
       if (!settings.typesenseUrl) throw new Error('TYPESENSE_URL is required for the Typesense search index');
       if (!settings.typesenseApiKey) throw new Error('TYPESENSE_API_KEY is required when TYPESENSE_URL is set');
-      return createTypesenseSearchIndex({ url: settings.typesenseUrl, apiKey: settings.typesenseApiKey });
+      return createTypesenseSearchIndex({ url: settings.typesenseUrl, apiKey: settings.typesenseApiKey, semantic: settings.typesenseSemantic });
     case 'database':
       if (!settings.db) throw new Error('the database search index needs the database');
       return createDatabaseSearchIndex({ db: settings.db });

@@ -33,6 +33,11 @@ export interface SearchDocument {
   likeCount: number;
   /** Unix milliseconds. */
   createdAt: number;
+  /**
+   * A small JPEG of the image, base64, for an index that embeds images itself
+   * (`SearchIndex.embedsImages`); the others never store it.
+   */
+  image?: string;
 }
 
 export type SearchSort = 'relevance' | 'newest' | 'most_liked';
@@ -106,6 +111,11 @@ export interface Suggestion {
 
 export interface SearchIndex {
   readonly kind: SearchEngine;
+  /**
+   * True when the engine embeds each image for semantic search (Typesense with CLIP): every
+   * upserted document must then carry `image`. The in-process and database indexes have no model.
+   */
+  readonly embedsImages: boolean;
   /** Idempotent: creates the collection with its schema when missing. */
   ensureCollection(): Promise<void>;
   /** Inserts or replaces documents by id. */

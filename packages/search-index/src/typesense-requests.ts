@@ -12,8 +12,39 @@ import { planText, requiredText } from './text-plan';
 /** Optional: most photos without EXIF have none. Added to a collection made before it (see ensureCollection). */
 export const CAMERA_FIELD = { name: 'camera', type: 'string', facet: true, optional: true } as const;
 
+/**
+ * Semantic search with Typesense's built-in CLIP model. Typesense embeds each image it is
+ * sent and each free-text query with the same model, so images are found by what they show
+ * even when no title, tag or description carries the words. Typesense docs (v27.1 to v30.1),
+ * "Image Search": the `image` field (`type: image`, base64 BMP/JPG/PNG, `store: false`: used
+ * to embed, then discarded) and the `embedding` field (`embed.from: [image]`,
+ * `model_config.model_name: ts/clip-vit-b-p32`).
+ */
+export type SemanticMode = 'off' | 'clip';
+export const CLIP_MODEL = 'ts/clip-vit-b-p32';
+export const IMAGE_FIELD = 'image';
+export const EMBEDDING_FIELD = 'embedding';
+/**
+ * "Vector Search" › "Hybrid Search" › "Weightage for Semantic vs Keyword matches":
+ * rank_fusion_score = (1 - alpha) / keyword rank + alpha / semantic rank (reciprocal ranks, as
+ * Typesense's own hybrid tests compute it), alpha 0.3 by default.
+ * We say 0.3 out loud: a keyword match still leads, an image that only looks right follows.
+ */
+export const HYBRID_ALPHA = 0.3;
+/**
+ * "Vector Search" › "Pagination": every document is some distance from the query, so `k`
+ * bounds the vector side: the 100 nearest images (what the viewer may see) join the keyword matches.
+ */
+export const VECTOR_K = 100;
+
+/** The fields semantic search adds to the collection, exactly as the "Image Search" page writes them. */
+export const semanticFields = () => [
+  { name: IMAGE_FIELD, type: 'image' as const, store: false },
+  { name: EMBEDDING_FIELD, type: 'float[]' as const, embed: { from: [IMAGE_FIELD], model_config: { model_name: CLIP_MODEL } } },
+];
+
 /** Filterable strings are facets too where we count them; the rest are plain indexed fields. */
-export function collectionSchema(name: string): CollectionCreateSchema {
+export function collectionSchema(name: string, semantic: SemanticMode = 'off'): CollectionCreateSchema {
   return {
     name,
     fields: [
@@ -32,6 +63,7 @@ export function collectionSchema(name: string): CollectionCreateSchema {
       { name: 'height', type: 'int32' },
       { name: 'likeCount', type: 'int32' },
       { name: 'createdAt', type: 'int64' },
+      ...(semantic === 'clip' ? semanticFields() : []),
     ],
     default_sorting_field: 'createdAt',
     // Tags are hyphenated ("new-york") and usernames may hold underscores: words on both sides are searchable.
@@ -95,10 +127,31 @@ export function textQuery(text: string): string {
   return requiredText(planText(text)) || text;
 }
 
-export function searchParameters(query: NormalizedQuery): SearchParams<SearchDocument> {
+/**
+ * Hybrid search ("Vector Search" › "Hybrid Search"): `query_by` lists the keyword fields and
+ * the auto-embedding field, so Typesense runs a keyword search on the first and embeds `q`
+ * with CLIP for a nearest-neighbour search on the last, fusing both ranks. `query_by_weights`
+ * must be as long as `query_by`; the docs' placeholder 0 stands for the embedding field.
+ * `vector_query: embedding:([], alpha, k)`: the empty vector lets Typesense embed `q` itself.
+ * `drop_tokens_threshold: 0` (already ours) is the docs' advice for hybrid queries;
+ * `exclude_fields: embedding` keeps the 512 floats out of every hit. Filters (visibility
+ * first) apply to both sides.
+ */
+function hybridParameters(): Record<string, string> {
+  return {
+    query_by: `${textParameters.query_by},${EMBEDDING_FIELD}`,
+    query_by_weights: `${textParameters.query_by_weights},0`,
+    vector_query: `${EMBEDDING_FIELD}:([], alpha: ${HYBRID_ALPHA}, k: ${VECTOR_K})`,
+    exclude_fields: EMBEDDING_FIELD,
+  };
+}
+
+export function searchParameters(query: NormalizedQuery, semantic: SemanticMode = 'off'): SearchParams<SearchDocument> {
   return {
     q: textQuery(query.text),
     ...textParameters,
+    // Ranked by relevance only: the k nearest images have no cut-off, so in a list by date or likes they would crowd out the matches.
+    ...(semantic === 'clip' && query.text && query.sort === 'relevance' ? hybridParameters() : {}),
     filter_by: filterBy(query),
     facet_by: 'tags,colors,camera,orientation',
     max_facet_values: FACET_LIMIT,
@@ -130,13 +183,20 @@ function facetCounts(response: SearchResponse<SearchDocument>, field: string): A
   return (facet?.counts ?? []).map(({ value, count }) => [String(value), Number(count)]);
 }
 
+/** `hybrid_search_info.rank_fusion_score`, on hits of a hybrid search (Typesense's SearchResultHit). */
+const fusionScore = (hit: object): number | undefined => {
+  const info = (hit as { hybrid_search_info?: { rank_fusion_score?: unknown } }).hybrid_search_info;
+  return typeof info?.rank_fusion_score === 'number' ? info.rank_fusion_score : undefined;
+};
+
 /** Reads a documented search response (highlights and the rest of the document ignored). */
 export function toSearchResult(response: SearchResponse<SearchDocument>, page: number): SearchResult {
   if (typeof response?.found !== 'number' || (response.hits !== undefined && !Array.isArray(response.hits))) {
     throw new UnexpectedResponseError(`expected {found, hits, facet_counts}, got ${JSON.stringify(response).slice(0, 200)}`);
   }
   return {
-    hits: (response.hits ?? []).map((hit) => ({ id: String(hit.document.id), score: Number(hit.text_match ?? 0) })),
+    // A hybrid hit's rank is its fusion score; a hit from the vector side alone has no text_match.
+    hits: (response.hits ?? []).map((hit) => ({ id: String(hit.document.id), score: Number(fusionScore(hit) ?? hit.text_match ?? 0) })),
     found: response.found,
     facets: {
       tags: rankFacet(facetCounts(response, 'tags')),

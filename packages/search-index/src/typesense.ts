@@ -1,10 +1,14 @@
 import { Client, Errors, type SearchParams, type SearchResponse } from 'typesense';
+import { invalidInput } from '@glimpse/errors';
 import { normalizeQuery, normalizeSuggest, prepareDocument, rankSuggestions } from './query';
 import { SearchIndexError, type SearchDocument, type SearchIndex, type SearchIndexErrorCode, type SearchResult, type Suggestion } from './search-index';
 import {
   CAMERA_FIELD,
   collectionSchema,
+  EMBEDDING_FIELD,
+  IMAGE_FIELD,
   searchParameters,
+  type SemanticMode,
   suggestParameters,
   toSearchResult,
   toSuggestions,
@@ -21,9 +25,13 @@ export interface TypesenseSearchIndexOptions {
   timeoutSeconds?: number;
   /** Retries after a network error or a 5xx (default 2, 0.1 s apart). */
   retries?: number;
+  /** "clip": images embedded by Typesense's CLIP model and free text answered by hybrid search (default "off"). */
+  semantic?: SemanticMode;
 }
 
 const importBatchSize = 1_000;
+/** With images (a 480-pixel JPEG is some 30 to 80 kB in base64), and CLIP to run on each, smaller requests. */
+const imageImportBatchSize = 32;
 const removeConcurrency = 8;
 
 /** The production adapter: the official `typesense` client against a Typesense server or cluster. */
@@ -40,6 +48,7 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
     logLevel: 'silent',
   });
   const collection = () => client.collections<SearchDocument>(name);
+  const semantic = options.semantic ?? 'off';
 
   /** Runs one request, turning whatever goes wrong into an error that says where and what. */
   const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
@@ -55,6 +64,7 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
 
   return {
     kind: 'typesense',
+    embedsImages: semantic === 'clip',
 
     async ensureCollection() {
       const existing = await call(`GET /collections/${name}`, () => collection().retrieve()).then(
@@ -65,6 +75,14 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
         },
       );
       if (existing) {
+        // A collection made in the other mode would take images it cannot embed, or lack the field hybrid search asks for.
+        const hasEmbedding = (existing.fields ?? []).some((field) => field.name === EMBEDDING_FIELD);
+        if (hasEmbedding !== (semantic === 'clip')) {
+          throw new SearchIndexError(
+            'SEARCH_REQUEST_REJECTED',
+            `Typesense at ${url} has the collection "${name}" ${hasEmbedding ? 'with' : 'without'} the CLIP embedding field, but TYPESENSE_SEMANTIC is ${semantic}: delete the collection (DELETE /collections/${name}) and run reindex to rebuild it from the database`,
+          );
+        }
         // A collection made before cameras were faceted gets the field (Typesense adds fields in place).
         if (!(existing.fields ?? []).some((field) => field.name === CAMERA_FIELD.name)) {
           await call(`PATCH /collections/${name}`, () => collection().update({ fields: [{ ...CAMERA_FIELD }] })).catch((error: unknown) => {
@@ -75,7 +93,7 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
         }
         return;
       }
-      await call('POST /collections', () => client.collections().create(collectionSchema(name))).catch((error: unknown) => {
+      await call('POST /collections', () => client.collections().create(collectionSchema(name, semantic))).catch((error: unknown) => {
         // Another replica created it between our look and our create: that is what we wanted.
         if (error instanceof SearchIndexError && error.status === 409) return;
         throw error;
@@ -83,9 +101,18 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
     },
 
     async upsert(documents) {
-      const prepared = documents.map(prepareDocument);
-      for (let start = 0; start < prepared.length; start += importBatchSize) {
-        const batch = prepared.slice(start, start + importBatchSize);
+      const prepared = documents.map((document, index) => {
+        const plain = prepareDocument(document, index);
+        if (semantic === 'off') return plain;
+        // Typesense refuses a document without the field it embeds from; say which one before sending any.
+        if (typeof document.image !== 'string' || document.image.length === 0) {
+          throw invalidInput(`documents[${index}].${IMAGE_FIELD}`, 'a base64 JPEG is required when semantic search is on (TYPESENSE_SEMANTIC=clip)');
+        }
+        return { ...plain, [IMAGE_FIELD]: document.image };
+      });
+      const batchSize = semantic === 'off' ? importBatchSize : imageImportBatchSize;
+      for (let start = 0; start < prepared.length; start += batchSize) {
+        const batch = prepared.slice(start, start + batchSize);
         await call(`POST /collections/${name}/documents/import?action=upsert`, () => collection().documents().import(batch, { action: 'upsert' }));
       }
     },
@@ -111,7 +138,7 @@ export function createTypesenseSearchIndex(options: TypesenseSearchIndexOptions)
 
     async search(query): Promise<SearchResult> {
       const normalized = normalizeQuery(query);
-      const response = await search('search', searchParameters(normalized));
+      const response = await search('search', searchParameters(normalized, semantic));
       try {
         return toSearchResult(response, normalized.page);
       } catch (error) {

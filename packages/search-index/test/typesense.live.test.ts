@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from 'typesense';
 import { createTypesenseSearchIndex } from '@glimpse/search-index';
-import { describeSearchIndexContract } from './contract';
+import { describeSearchIndexContract, doc } from './contract';
 import { describeSearchQuality } from './quality';
 
 /**
@@ -33,4 +34,27 @@ describe.skipIf(!url)(title, () => {
 
   describeSearchIndexContract('typesense (live)', open);
   describeSearchQuality('typesense (live)', open);
+});
+
+/**
+ * Semantic search on a live Typesense with its CLIP model, when TYPESENSE_SEMANTIC=clip is
+ * set too (Typesense downloads the model, about 600 MB, on the first collection: minutes).
+ * Not run here: no Typesense build exists for this machine.
+ */
+const semantic = Boolean(url) && process.env.TYPESENSE_SEMANTIC === 'clip';
+describe.skipIf(!semantic)(`${title}, semantic search with CLIP${semantic ? '' : ' — SKIPPED: set TYPESENSE_SEMANTIC=clip too'}`, () => {
+  const collection = `glimpse_test_clip_${randomUUID().slice(0, 8)}`;
+  afterAll(async () => {
+    const client = new Client({ nodes: [{ url: url as string }], apiKey, logLevel: 'silent' });
+    await client.collections(collection).delete().catch(() => undefined);
+  });
+
+  it('finds the red picture for "red" and the blue one for "blue", though neither says so', async () => {
+    const index = createTypesenseSearchIndex({ url: url as string, apiKey, collection, semantic: 'clip', timeoutSeconds: 600 });
+    await index.ensureCollection();
+    const picture = async (background: string) => (await sharp({ create: { width: 224, height: 224, channels: 3, background } }).jpeg().toBuffer()).toString('base64');
+    await index.upsert([doc('red', { title: 'First', image: await picture('#e01010') }), doc('blue', { title: 'Second', image: await picture('#1030e0') })]);
+    expect((await index.search({ q: 'red' })).hits[0]?.id).toBe('red');
+    expect((await index.search({ q: 'blue' })).hits[0]?.id).toBe('blue');
+  }, 900_000);
 });

@@ -76,6 +76,7 @@ export async function createPreviousEmbeddedSearchIndex(options: EmbeddedSearchI
 
   return {
     kind: 'embedded',
+    embedsImages: false,
 
     async ensureCollection() {},
 
