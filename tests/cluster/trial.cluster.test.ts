@@ -134,8 +134,12 @@ describe.sequential('the trial profile on a real Kubernetes', () => {
       expect(names.length, `${component} has a live pod`).toBeGreaterThan(0);
       expect(names, `${component} rolled`).not.toContain(before.get(component));
     }
-    const jobs = await kubectlJson('-n', NS, 'get', 'jobs');
-    const migrate = jobs.items.filter((job) => job.metadata.name.includes('migrate'));
+    // `helm upgrade --wait` waits for the Deployments, not for the revision's migration Job (the
+    // services find the schema already there and start), so the Job may still be running here.
+    const migrate = await waitFor('every migration Job to succeed', async () => {
+      const jobs = (await kubectlJson('-n', NS, 'get', 'jobs')).items.filter((job) => job.metadata.name.includes('migrate'));
+      return jobs.length > 0 && jobs.every((job) => job.status.succeeded === 1 || job.status.failed) && jobs;
+    });
     for (const job of migrate) expect(job.status.succeeded, job.metadata.name).toBe(1);
   });
 
