@@ -231,8 +231,17 @@ EOF
   ]
 }
 EOF
+  # the CRI plugin answers "server is not initialized yet" until it has recovered its state
+  # (0.8 s with a warm image store here), after containerd itself answers: the kubelet exits on
+  # that answer, so wait for the plugin's last start-up line, counted from this start on.
+  local starts; starts=$(grep -c 'Start streaming server' "$CLUSTER_LOGS/containerd.log" 2>/dev/null || true)
   start_bg containerd containerd --config "$CLUSTER_STATE/containerd/config.toml"
   wait_for containerd 60 ctr --address "$CONTAINERD_ADDRESS" version
+  wait_for "containerd's CRI plugin" 60 cri_started "${starts:-0}"
+}
+
+cri_started() { # starts-before
+  [ "$(grep -c 'Start streaming server' "$CLUSTER_LOGS/containerd.log" 2>/dev/null || true)" -gt "$1" ]
 }
 
 kubelet_up() {
@@ -389,8 +398,10 @@ node_ready() {
 # What a failed start leaves for whoever reads CI's output: the logs stay on the machine, so the
 # lines that say why go to stderr.
 node_diagnostics() {
-  local name
-  {
+  # a subshell without -e: a grep that finds nothing must not end the script (pipefail)
+  (
+    set +e
+    local name
     echo "--- why the node is not Ready"
     for name in containerd kubelet kube-proxy; do if is_running "$name"; then echo "$name: running"; else echo "$name: NOT running"; fi; done
     k get node "$NODE_NAME" -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{"\n"}{end}' 2>&1 || true
@@ -399,7 +410,8 @@ node_diagnostics() {
     echo "--- containerd plugins not ok"; ctr --address "$CONTAINERD_ADDRESS" plugins ls 2>&1 | awk 'NR == 1 || $NF != "ok"' | head -20
     echo "--- containerd.log (errors, last 15)"; grep -E 'level=(error|fatal)' "$CLUSTER_LOGS/containerd.log" 2>/dev/null | tail -15 | cut -c1-400
     echo "--- disk and memory"; df -h "$CLUSTER_STATE" "$CONTAINERD_ROOT" 2>&1 | uniq; free -m
-  } >&2
+  ) >&2
+  return 0
 }
 
 # The kubelet registers and turns Ready in seconds here. If it has not after 90 s, or the kubelet
@@ -407,10 +419,19 @@ node_diagnostics() {
 # state and a fresh containerd root (a root a killed run left behind can keep the CRI plugin from
 # loading; the images are imported again by `images.sh --import`, which checks what is there).
 node_ready_or_retry() {
-  local end=$(( SECONDS + 90 ))
-  until node_ready || [ $SECONDS -ge $end ] || ! is_running kubelet; do sleep 1; done
+  local t0=$SECONDS restarts=0
+  until node_ready || [ $SECONDS -ge $(( t0 + 90 )) ]; do
+    if ! is_running kubelet; then
+      # an exit at start-up (the runtime not answering yet) is worth a plain second try
+      [ $restarts -lt 3 ] || break
+      restarts=$(( restarts + 1 ))
+      log "the kubelet exited: $(grep -E '^[EF][0-9]{4}' "$CLUSTER_LOGS/kubelet.log" 2>/dev/null | tail -1 | cut -c1-300 || true); starting it again ($restarts of 3)"
+      sleep 2; kubelet_up
+    fi
+    sleep 1
+  done
   node_ready && return 0
-  log "node $NODE_NAME not Ready after $(( 90 - end + SECONDS ))s; starting containerd and the kubelet once more from a clean state"
+  log "node $NODE_NAME not Ready after $(( SECONDS - t0 ))s; starting containerd and the kubelet once more from a clean state"
   node_diagnostics
   stop_pid kubelet; stop_pid containerd
   pkill -KILL -f "containerd-shim.*$CONTAINERD_ADDRESS" 2>/dev/null || true
