@@ -174,7 +174,8 @@ describe('every bad input is a 4xx naming the field', () => {
     const byName = await glimpse.upload(owner, jpeg, { filename: `bad${NUL}.jpg` });
     expect(byName.status).toBe(400);
     expect(byName.error?.data.field).toBe('file');
-    expect(byName.error?.message).toMatch(/file: the file name must not contain NUL/);
+    // the multipart parser refuses the part's header itself, naming the likely cause
+    expect(byName.error?.message).toMatch(/^file: .*file name .*NUL \(\\u0000\)/);
     const byTitle = await glimpse.upload(owner, jpeg, { title: NUL });
     expect(byTitle.status).toBe(400);
     expect(byTitle.error?.data.field).toBe('title');

@@ -1,5 +1,6 @@
 import { fetchWaitingOnRateLimit, uploadFile } from '@glimpse/api-client';
 import { GREEN, solid } from '@glimpse/test-fixtures';
+import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './harness';
 
@@ -44,6 +45,37 @@ describe('a 429 every client can read', () => {
     // The count is per user, not per address: someone else on the same address uploads.
     const other = await glimpse.signUp('burst_other');
     expect((await uploadFile(glimpse.url, other.accessToken, await photo())).status).toBe(200);
+  });
+
+  it('refuses an upload past the allowance from its headers, before the body is sent', async () => {
+    glimpse = await startTestGateway({ UPLOAD_BURST: '1', UPLOADS_PER_MINUTE: '1' });
+    const poster = await glimpse.signUp('early_refusal');
+    expect((await uploadFile(glimpse.url, poster.accessToken, await photo())).status).toBe(200);
+    // A 20 MB form of which only the first 64 KB are ever sent: the answer comes without the rest.
+    const boundary = 'glimpse-early-refusal';
+    const { port } = new URL(glimpse.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/upload/create',
+        headers: { authorization: `Bearer ${poster.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * 1024 * 1024) },
+      });
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, body });
+          request.destroy();
+        });
+      });
+      request.on('error', reject);
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+      request.write(Buffer.alloc(64 * 1024, 0xff));
+    });
+    expect(answer.status).toBe(429);
+    expect((JSON.parse(answer.body) as TrpcErrorBody).error.message).toMatch(/^Too many uploads from your account/);
   });
 
   it('makes the typed client wait for Retry-After and send the file again', async () => {

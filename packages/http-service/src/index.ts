@@ -3,7 +3,7 @@ export { createAnonymousReadCache } from './anonymous-read-cache';
 export type { ClientAddressResolver } from './client-address';
 export { clientAddressOf, createClientAddressResolver, parseTrustedProxies } from './client-address';
 export type { ProtectedContext, RequestContext } from './trpc-edge';
-export { formatApiError, mapDomainErrors, readRequestContext, requireViewer, retryAfterOf, sendApiError, sendTooManyRequests, toApiError } from './trpc-edge';
+export { formatApiError, mapDomainErrors, readRequestContext, requireViewer, retryAfterOf, sendApiError, sendProcedureError, sendTooManyRequests, toApiError } from './trpc-edge';
 export type { TrpcHandlerOptions } from './trpc-handler';
 export { DEFAULT_BODY_BYTES, MAX_JSON_DEPTH, checkJson, createTrpcHandler } from './trpc-handler';
 export type { ServiceMetrics } from './metrics';
@@ -14,5 +14,6 @@ export type { ReadinessCheck, RequestHandler, Route, ServiceServer, ServiceServe
 export { DRAIN_MS, HSTS, SECURITY_HEADERS, TOO_MANY_REQUESTS_PATH, createServiceServer, sendJson } from './server';
 export type { ServiceRoutesOptions } from './service-trpc';
 export { createServiceRoutes, createServiceTRPC } from './service-trpc';
+export { BACKGROUND_THREAD_NICENESS, keepEventLoopFirst } from './event-loop-first';
 export type { MessageLanguage } from './languages';
 export { MESSAGE_LANGUAGES, isMessageLanguage, preferredLanguage } from './languages';

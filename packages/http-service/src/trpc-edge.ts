@@ -4,6 +4,7 @@ import type { TokenVerifier, Viewer } from '@glimpse/access-tokens';
 import { GlimpseError, isGlimpseError } from '@glimpse/errors';
 import type { Logger } from '@glimpse/logging';
 import { TRPCError, type TRPCDefaultErrorShape } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { ServerResponse } from 'node:http';
 import { clientAddressOf } from './client-address';
@@ -154,4 +155,23 @@ export function sendTooManyRequests(res: ServerResponse, message: string, retryA
 export function sendApiError(res: ServerResponse, code: TRPC_ERROR_CODE_KEY, httpStatus: number, message: string, extra: Record<string, unknown> = {}) {
   res.writeHead(httpStatus, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
   res.end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, ...extra } } }));
+}
+
+/**
+ * Answers a procedure served by its own route (a multipart upload read as a stream) exactly
+ * as tRPC answers its own: the error mapped at this edge, the same formatter, status and shape.
+ */
+export function sendProcedureError(res: ServerResponse, error: unknown, path: string, request?: RequestContext) {
+  const mapped = toApiError(error);
+  const trpcError = mapped instanceof TRPCError ? mapped : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: mapped });
+  const httpStatus = getHTTPStatusCodeFromError(trpcError);
+  const shape: TRPCDefaultErrorShape = {
+    message: trpcError.message,
+    code: TRPC_ERROR_CODES_BY_KEY[trpcError.code],
+    data: { code: trpcError.code, httpStatus, path },
+  };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
+  if (trpcError.code === 'TOO_MANY_REQUESTS') headers['Retry-After'] = String(retryAfterOf(trpcError));
+  res.writeHead(httpStatus, headers);
+  res.end(JSON.stringify({ error: formatApiError({ shape, error: trpcError, ctx: request }) }));
 }

@@ -1,5 +1,5 @@
 import { ConfigError, describeAdapters, loadConfig, type GlimpseConfig } from '@glimpse/config';
-import { createMetrics, createServiceServer, type Route, type ServiceMetrics } from '@glimpse/http-service';
+import { createMetrics, createServiceServer, keepEventLoopFirst, type Route, type ServiceMetrics } from '@glimpse/http-service';
 import { createLogger, type Logger } from '@glimpse/logging';
 import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { keepDataPrivate } from './private-data';
@@ -45,6 +45,7 @@ export async function startService(
   // before any adapter opens a file, so that `npm start` (runService) and the tests (startGateway) get the same
   keepDataPrivate(config.dataDir);
   const metrics = createMetrics(name);
+  const backgroundThreadsLowered = keepEventLoopFirst();
   const progress = createStartupProgress();
   const server = createServiceServer({ name, metrics, logger, trustedProxies: config.TRUSTED_PROXIES, starting: () => progress.describe() });
   const address = await server.listen(config.PORT, config.HOST);
@@ -54,6 +55,7 @@ export async function startService(
     opened = await openInfrastructure(config, logger, { ...options, progress, metrics: metrics.registry });
     return { infra: opened, parts: await start({ url, config, logger, infra: opened, metrics }) };
   })().catch(async (error: unknown) => {
+    backgroundThreadsLowered();
     await server.close();
     await opened?.close();
     throw error;
@@ -65,6 +67,7 @@ export async function startService(
     infra,
     close() {
       closing ??= (async () => {
+        backgroundThreadsLowered();
         await server.close();
         await parts.stop?.();
         await infra.close();

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import type { Database, Queryable } from '@glimpse/database';
 import { GlimpseError } from '@glimpse/errors';
 import { inspectUpload, type InspectedImage } from '@glimpse/image-processing';
@@ -47,7 +47,8 @@ export type AcceptOutcome =
   /** `claim` said no: someone else took this one. */
   | { kind: 'skipped' };
 
-export const contentHashOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of the bytes, hex. Web Crypto hashes on libuv's thread pool: a 50 MB original does not hold the event loop. */
+export const contentHashOf = async (bytes: Uint8Array) => Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 
 /**
  * Takes one image in: the same checks for an upload and for an import entry. An exact copy of
@@ -58,7 +59,7 @@ export const contentHashOf = (bytes: Buffer) => createHash('sha256').update(byte
  */
 export async function acceptImage(deps: AcceptDeps, image: IncomingImage, options: AcceptOptions): Promise<AcceptOutcome> {
   const { db, storage, buckets } = deps;
-  const contentHash = contentHashOf(image.bytes);
+  const contentHash = await contentHashOf(image.bytes);
   if (!options.keepDuplicates) {
     const existing = await imageReads.ownedWithContentHash(db, image.ownerId, contentHash);
     if (existing) {

@@ -18,38 +18,49 @@ async function assertEmailVerified(ctx: UploadContext, userId: string) {
   );
 }
 
+/** An upload's form as `readUploadForm` reads it: the first `file` part and the text fields. */
+export interface UploadForm {
+  file?: { bytes: Buffer; name: string };
+  fields: Record<string, string>;
+}
+
 /**
- * Accepts one upload. Everything that can refuse it (size, type sniffed from the bytes,
- * pixel count) runs before anything is stored; an exact copy of one of the owner's own
- * images is answered with that image (`duplicateOf`) unless `keepDuplicates` is set. Then
- * the original is written (blob before row), and the row and its job commit together.
+ * What may refuse an upload before its body is read: an unconfirmed address where this
+ * deployment requires one, and the caller's upload rate limits.
  */
-export async function createUpload(ctx: UploadContext & ProtectedContext, form: FormData) {
+export async function admitUpload(ctx: UploadContext & ProtectedContext) {
   if (ctx.requireVerifiedEmail) await assertEmailVerified(ctx, ctx.viewer.id);
   ctx.uploadBurst?.take(ctx.viewer.id, 'uploads', 'your account');
   ctx.uploadLimiter.take(ctx.viewer.id, 'upload', 'your account');
-  const file = form.get('file');
-  if (!(file instanceof Blob)) throw new GlimpseError('INVALID_INPUT', 'file: attach the image as the multipart field "file"', 'file');
-  if (file.size > ctx.limits.maxBytes) {
-    throw new GlimpseError('UPLOAD_TOO_LARGE', `file: ${megabytes(file.size)} is over the ${megabytes(ctx.limits.maxBytes)} limit`, 'file');
+}
+
+/**
+ * Accepts one upload (after `admitUpload`). Everything that can refuse it (size, type sniffed
+ * from the bytes, pixel count, quota) runs before anything is stored; an exact copy of one of
+ * the owner's own images is answered with that image (`duplicateOf`) unless `keepDuplicates`
+ * is set. Then the original is written (blob before row), and the row and its job commit together.
+ */
+export async function createUpload(ctx: UploadContext & ProtectedContext, form: UploadForm) {
+  const { file } = form;
+  if (!file) throw new GlimpseError('INVALID_INPUT', 'file: attach the image as the multipart field "file"', 'file');
+  if (file.bytes.length > ctx.limits.maxBytes) {
+    throw new GlimpseError('UPLOAD_TOO_LARGE', `file: ${megabytes(file.bytes.length)} is over the ${megabytes(ctx.limits.maxBytes)} limit`, 'file');
   }
   // PostgreSQL cannot store NUL in text: refuse it here, naming the field, not with a 500.
-  for (const [key, value] of form.entries()) {
-    const text = typeof value === 'string' ? value : key === 'file' && value instanceof File ? value.name : '';
-    if (text.includes('\u0000')) {
-      throw new GlimpseError('INVALID_INPUT', `${key}: ${typeof value === 'string' ? '' : 'the file name '}must not contain NUL (\\u0000) characters`, key);
-    }
+  if (file.name.includes('\u0000')) throw new GlimpseError('INVALID_INPUT', 'file: the file name must not contain NUL (\\u0000) characters', 'file');
+  for (const [key, value] of Object.entries(form.fields)) {
+    if (value.includes('\u0000')) throw new GlimpseError('INVALID_INPUT', `${key}: must not contain NUL (\\u0000) characters`, key);
   }
   // A read at SERIALIZABLE can be cancelled too while this user's other uploads commit: retried like any transaction.
-  await ctx.db.transaction((tx) => assertFitsQuota(ctx, tx, ctx.viewer.id, file.size), { maxAttempts: 20 });
-  const fields = createFieldsSchema.safeParse(Object.fromEntries([...form.entries()].filter(([key]) => key !== 'file')));
+  await ctx.db.transaction((tx) => assertFitsQuota(ctx, tx, ctx.viewer.id, file.bytes.length), { maxAttempts: 20 });
+  const fields = createFieldsSchema.safeParse(form.fields);
   if (!fields.success) {
     const issue = fields.error.issues[0]!;
     throw new GlimpseError('INVALID_INPUT', `${issue.path.join('.')}: ${issue.message}`, issue.path.join('.'));
   }
   const tags = parseUserTags(fields.data.tags);
-  const bytes = Buffer.from(await file.arrayBuffer());
-  const title = fields.data.title ?? (file instanceof File ? titleFromFileName(file.name) : '');
+  const { bytes } = file;
+  const title = fields.data.title ?? titleFromFileName(file.name);
   const outcome = await acceptImage(
     ctx,
     { ownerId: ctx.viewer.id, bytes, title, description: fields.data.description ?? '', visibility: fields.data.visibility, tags },

@@ -6,6 +6,8 @@ import { uploadRouter, type UploadRouter } from './router';
 import { createContextInner, type UploadDeps } from './trpc';
 import { createExportDownload, EXPORT_DOWNLOAD_PATH } from './library/download-export';
 import { createImportReceiver } from './library/receive-import';
+import { createUploadReceiver } from './receive-upload';
+import type { createUpload } from './create.handler';
 
 export { uploadRouter, type UploadRouter } from './router';
 export { createContextInner, type UploadContext, type UploadDeps } from './trpc';
@@ -17,17 +19,18 @@ export { imports as importsStore, exportsStore } from './library/store';
 export { DEFAULT_ZIP_CAPS } from './library/zip-entries';
 export type UploadInputs = inferRouterInputs<UploadRouter>;
 export type UploadOutputs = inferRouterOutputs<UploadRouter>;
+/** What `POST /api/upload/create` answers in `result.data`. */
+export type CreatedUpload = Awaited<ReturnType<typeof createUpload>>;
+export { readUploadForm } from './receive-upload';
 
 export const UPLOAD_PREFIX = '/api/upload';
 /** Room for the multipart envelope and text fields around the largest allowed file. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, logger: Logger): Route[] {
-  // Only `create` takes a file; every other procedure gets the small default body cap.
   const [{ handler }] = createServiceRoutes({
     router: uploadRouter,
     prefix: UPLOAD_PREFIX,
-    bodyLimits: { create: deps.limits.maxBytes + FORM_OVERHEAD_BYTES },
     context: (request) => createContextInner(deps, request),
     verifier,
     logger,
@@ -35,6 +38,7 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
   const limitMb = (deps.limits.maxBytes / 1024 / 1024).toFixed(1);
   const receiveImport = createImportReceiver(deps, verifier, logger);
   const downloadExport = createExportDownload(deps, logger);
+  const receiveUpload = createUploadReceiver(deps, verifier, logger);
   return [
     {
       prefix: UPLOAD_PREFIX,
@@ -43,11 +47,14 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
         // Streamed, not parsed by tRPC: an import's zip may be gigabytes.
         if (path === `${UPLOAD_PREFIX}/imports.create`) return receiveImport(req, res);
         if (path?.startsWith(EXPORT_DOWNLOAD_PATH)) return downloadExport(req, res);
-        // Refuse an oversized upload from its declared length, before reading a byte of it.
-        const declared = Number(req.headers['content-length'] ?? 0);
-        if (req.url?.split('?')[0] === `${UPLOAD_PREFIX}/create` && declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
-          const megabytes = (declared / 1024 / 1024).toFixed(1);
-          return sendApiError(res, 'PAYLOAD_TOO_LARGE', 413, `file: the upload is ${megabytes} MB, over the ${limitMb} MB limit`, { field: 'file' });
+        if (path === `${UPLOAD_PREFIX}/create`) {
+          // Refuse an oversized upload from its declared length, before reading a byte of it.
+          const declared = Number(req.headers['content-length'] ?? 0);
+          if (declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
+            const megabytes = (declared / 1024 / 1024).toFixed(1);
+            return sendApiError(res, 'PAYLOAD_TOO_LARGE', 413, `file: the upload is ${megabytes} MB, over the ${limitMb} MB limit`, { field: 'file' });
+          }
+          return receiveUpload(req, res);
         }
         return handler(req, res);
       },

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { createUpload } from './create.handler';
 import { duplicates } from './duplicates.handler';
 import { edit, undoEdit } from './edit.handler';
 import { editInput } from './edit.schema';
@@ -11,10 +9,7 @@ import { quotaOf } from './quota';
 import { protectedProcedure, router } from './trpc';
 
 export const uploadRouter = router({
-  /** Multipart form: `file`, optional `title`, `description`, `visibility`, `tags` (comma-separated). */
-  create: protectedProcedure
-    .input(z.instanceof(FormData, { message: 'expected a multipart/form-data body with a "file" field' }))
-    .mutation(({ ctx, input }) => createUpload(ctx, input)),
+  /** `create` (multipart: `file`, `title`, `description`, `visibility`, `tags`) is read as a stream by its own route; see createUploadReceiver. */
   status: protectedProcedure.input(imageInput).query(({ ctx, input }) => status(ctx, input)),
   update: protectedProcedure.input(updateInput).mutation(({ ctx, input }) => update(ctx, input)),
   delete: protectedProcedure.input(imageInput).mutation(({ ctx, input }) => remove(ctx, input)),

@@ -1,9 +1,9 @@
-import type { UploadOutputs } from '@glimpse/upload';
+import type { CreatedUpload } from '@glimpse/upload';
 import type { Visibility } from '@glimpse/images';
 import { ApiError } from './errors';
 import { session } from './session';
 
-export type CreatedUpload = UploadOutputs['create'];
+export type { CreatedUpload };
 
 export interface UploadFields {
   title: string;
