@@ -50,8 +50,11 @@ export function openPostgres(options: PostgresOptions): Database {
     get replica(): Queryable {
       return this as Queryable;
     },
-    async query(sql, params) {
-      return (await pool.query(sql, params as unknown[] | undefined)).rows;
+    // A statement on its own is a transaction of its own at SERIALIZABLE, and can be cancelled
+    // (40001) like any other while writers commit around it: retried whole, as CockroachDB
+    // retries such implicit transactions itself (a stack-tier upload met it on a bare read).
+    query(sql, params) {
+      return retrySerializable(async () => (await pool.query(sql, params as unknown[] | undefined)).rows, undefined, undefined, stats);
     },
     transaction<T>(work: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions) {
       return retrySerializable(async () => {
