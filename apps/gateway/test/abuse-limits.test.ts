@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GREEN, RED, noiseJpeg, solid } from '@glimpse/test-fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './harness';
+import { sendPartialUpload, startTestGateway, type TestGateway } from './harness';
 
 let glimpse: TestGateway | undefined;
 afterEach(async () => {
@@ -104,6 +104,16 @@ describe('quotas and private data on disk', () => {
     expect(tooMany.status).toBe(429);
     expect(tooMany.error?.message).toMatch(/Too many upload attempts from your account \(at most 3 per hour\)/);
     expect((await poster.upload.quota.query()).summary).toMatch(/^\d+ bytes of 195.3 KB used$/);
+  });
+
+  it('refuses an upload that cannot fit from its declared size, before the body is sent and without spending the allowance', async () => {
+    glimpse = await startTestGateway({ UPLOAD_QUOTA_BYTES: '2000000', UPLOADS_PER_HOUR: '1' });
+    const poster = await glimpse.signUp('early_quota');
+    const answer = await sendPartialUpload(glimpse.url, poster.accessToken, 20 * 1024 * 1024);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.message).toMatch(/^file: this file of at least 19 MB does not fit in your storage: 0 bytes of 1\.9 MB used/);
+    // The hour's one upload is still there to use.
+    expect((await glimpse.upload(poster, await solid(32, 32, GREEN).jpeg().toBuffer())).status).toBe(200);
   });
 
   it('keeps the data directory 0700 and every file in it 0600: database, originals, variants, queue, keys', async () => {

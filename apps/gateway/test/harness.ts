@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@glimpse/config';
@@ -62,4 +63,29 @@ export class TestGateway {
     await this.gateway.close();
     if (!keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An upload that declares `declaredBytes` of multipart body and sends only its first
+ * `sentBytes` of file: what the server answers without the rest (it never comes).
+ */
+export function sendPartialUpload(baseUrl: string, accessToken: string, declaredBytes: number, sentBytes = 64 * 1024): Promise<{ status: number; body: string }> {
+  const boundary = 'glimpse-partial-upload';
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${baseUrl}/api/upload/create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(declaredBytes) },
+    });
+    request.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body });
+        request.destroy();
+      });
+    });
+    request.on('error', reject);
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
+    request.write(Buffer.alloc(sentBytes, 0xff));
+  });
 }

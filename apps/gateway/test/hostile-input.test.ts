@@ -181,6 +181,14 @@ describe('every bad input is a 4xx naming the field', () => {
     expect(byTitle.error?.data.field).toBe('title');
   });
 
+  it('answers upload.create called without POST as tRPC answers any mutation so (405, its path), even without a token', async () => {
+    const response = await glimpse.get('/api/upload/create');
+    expect(response.status).toBe(405);
+    const body = (await response.json()) as { error: { message: string; data: { code: string; path: string } } };
+    expect(body.error.data).toMatchObject({ code: 'METHOD_NOT_SUPPORTED', path: 'create' });
+    expect(body.error.message).toMatch(/^create: send the photo with POST as multipart\/form-data \(got GET\)/);
+  });
+
   it('answers 404 for a static URL whose id is not a UUID (36 hex digits included)', async () => {
     for (const id of ['0123456789abcdef0123456789abcdef0123', 'not-a-uuid', '../../etc/passwd']) {
       const response = await glimpse.get(`/static/image/${id}/thumb.webp`);

@@ -1,8 +1,7 @@
 import { fetchWaitingOnRateLimit, uploadFile } from '@glimpse/api-client';
 import { GREEN, solid } from '@glimpse/test-fixtures';
-import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './harness';
+import { sendPartialUpload, startTestGateway, type TestGateway } from './harness';
 
 // What a client sees when it is told to slow down: tRPC's error shape (so a tRPC client
 // parses it), TOO_MANY_REQUESTS, a sentence a person understands, and Retry-After; the
@@ -52,28 +51,7 @@ describe('a 429 every client can read', () => {
     const poster = await glimpse.signUp('early_refusal');
     expect((await uploadFile(glimpse.url, poster.accessToken, await photo())).status).toBe(200);
     // A 20 MB form of which only the first 64 KB are ever sent: the answer comes without the rest.
-    const boundary = 'glimpse-early-refusal';
-    const { port } = new URL(glimpse.url);
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/upload/create',
-        headers: { authorization: `Bearer ${poster.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(20 * 1024 * 1024) },
-      });
-      request.on('response', (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body });
-          request.destroy();
-        });
-      });
-      request.on('error', reject);
-      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`);
-      request.write(Buffer.alloc(64 * 1024, 0xff));
-    });
+    const answer = await sendPartialUpload(glimpse.url, poster.accessToken, 20 * 1024 * 1024);
     expect(answer.status).toBe(429);
     expect((JSON.parse(answer.body) as TrpcErrorBody).error.message).toMatch(/^Too many uploads from your account/);
   });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,9 @@ describe('the web app', () => {
 
     // Upload three files at once: each gets its own progress bar, then its processing status.
     await page.getByRole('link', { name: 'Upload', exact: true }).click();
+    // The storage line: nothing used yet; it moves as the uploads finish.
+    const storage = page.getByLabel('Storage used');
+    await expect.poll(() => storage.textContent()).toMatch(/^0 bytes of 10 GB used · 0 of \d+ uploads this hour$/);
     await page.locator('input[type=file]').setInputFiles(files);
     await page.getByLabel('Tags').fill('e2e, Sunset');
     await page.getByRole('button', { name: 'Upload 3 photos' }).click();
@@ -110,6 +113,10 @@ describe('the web app', () => {
       await expect.poll(() => row.getByText('100%').isVisible()).toBe(true);
     }
     await page.getByText('3 of 3 ready').waitFor();
+    const sent = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const usedText = `${(sent / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+    await expect.poll(() => storage.textContent()).toMatch(new RegExp(`^${usedText.replace('.', '\\.')} of 10 GB used · 3 of \\d+ uploads this hour$`));
+    expect(await storage.locator('meter').evaluate((meter: HTMLMeterElement) => meter.value)).toBeGreaterThan(0);
 
     // The feed: newest first, placeholders reserved at the right size, real images loaded.
     await page.getByRole('link', { name: 'Feed', exact: true }).click();

@@ -26,10 +26,12 @@ export interface UploadForm {
 
 /**
  * What may refuse an upload before its body is read: an unconfirmed address where this
- * deployment requires one, and the caller's upload rate limits.
+ * deployment requires one, a file that cannot fit in the caller's storage (`leastBytes`, the
+ * least the declared body can hold), and the caller's upload rate limits (spent last).
  */
-export async function admitUpload(ctx: UploadContext & ProtectedContext) {
+export async function admitUpload(ctx: UploadContext & ProtectedContext, leastBytes = 0) {
   if (ctx.requireVerifiedEmail) await assertEmailVerified(ctx, ctx.viewer.id);
+  if (leastBytes > 0) await assertFitsQuota(ctx, ctx.db, ctx.viewer.id, leastBytes, { atLeast: true });
   ctx.uploadBurst?.take(ctx.viewer.id, 'uploads', 'your account');
   ctx.uploadLimiter.take(ctx.viewer.id, 'upload', 'your account');
 }

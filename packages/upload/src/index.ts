@@ -6,7 +6,7 @@ import { uploadRouter, type UploadRouter } from './router';
 import { createContextInner, type UploadDeps } from './trpc';
 import { createExportDownload, EXPORT_DOWNLOAD_PATH } from './library/download-export';
 import { createImportReceiver } from './library/receive-import';
-import { createUploadReceiver } from './receive-upload';
+import { createUploadReceiver, FORM_OVERHEAD_BYTES } from './receive-upload';
 import type { createUpload } from './create.handler';
 
 export { uploadRouter, type UploadRouter } from './router';
@@ -24,8 +24,6 @@ export type CreatedUpload = Awaited<ReturnType<typeof createUpload>>;
 export { readUploadForm } from './receive-upload';
 
 export const UPLOAD_PREFIX = '/api/upload';
-/** Room for the multipart envelope and text fields around the largest allowed file. */
-const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
 export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, logger: Logger): Route[] {
   const [{ handler }] = createServiceRoutes({

@@ -15,12 +15,13 @@ export const formatBytes = (bytes: number) => {
 };
 
 /** Refuses a file that would take the user past their storage quota. */
-export async function assertFitsQuota(ctx: { limits: { quotaBytes: number } }, db: Queryable, userId: string, bytes: number) {
+export async function assertFitsQuota(ctx: { limits: { quotaBytes: number } }, db: Queryable, userId: string, bytes: number, options: { atLeast?: boolean } = {}) {
   const used = await imageReads.storedBytes(db, userId);
   if (used + bytes > ctx.limits.quotaBytes) {
+    const file = options.atLeast ? `file of at least ${formatBytes(bytes)}` : `${formatBytes(bytes)} file`;
     throw new GlimpseError(
       'QUOTA_EXCEEDED',
-      `file: this ${formatBytes(bytes)} file does not fit in your storage: ${formatBytes(used)} of ${formatBytes(ctx.limits.quotaBytes)} used. Delete some images first.`,
+      `file: this ${file} does not fit in your storage: ${formatBytes(used)} of ${formatBytes(ctx.limits.quotaBytes)} used. Delete some images first.`,
       'file',
     );
   }

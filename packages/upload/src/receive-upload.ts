@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
+import { TRPCError } from '@trpc/server';
 import type { TokenVerifier } from '@glimpse/access-tokens';
 import { GlimpseError } from '@glimpse/errors';
 import { readRequestContext, requireViewer, sendJson, sendProcedureError, type RequestContext } from '@glimpse/http-service';
@@ -7,6 +8,8 @@ import type { Logger } from '@glimpse/logging';
 import { admitUpload, createUpload, type UploadForm } from './create.handler';
 import { createContextInner, type UploadDeps } from './trpc';
 
+/** Room for the multipart envelope and text fields around the file. */
+export const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /** Text fields beyond this are refused, not cut: a description is at most 5,000 characters. */
 const FIELD_BYTES = 64 * 1024;
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -16,8 +19,9 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * `visibility`, `tags` (comma-separated), `keepDuplicates`. Answers in tRPC's shape
  * (`{"result":{"data":{"imageId":"…","status":"pending"}}}`, errors as tRPC's).
  *
- * Its own route rather than a tRPC procedure: the caller, email check and upload rate
- * limits are settled from the headers before a byte of the body is read, and the body is
+ * Its own route rather than a tRPC procedure: the caller, email check, storage quota (for
+ * the size declared) and upload rate limits are settled from the headers before a byte of
+ * the body is read, and the body is
  * parsed as it streams in (busboy), the file collected in the chunks the socket delivers.
  * tRPC's multipart path parses the whole body in one synchronous pass and copies the file
  * twice: 20-30 ms of a busy event loop for each 6 MB photo.
@@ -26,13 +30,15 @@ export function createUploadReceiver(deps: UploadDeps, verifier: TokenVerifier, 
   return async (req: IncomingMessage, res: ServerResponse) => {
     let request: RequestContext | undefined;
     try {
-      if (req.method !== 'POST') throw new GlimpseError('INVALID_FORM', 'create: send the photo with POST as multipart/form-data.');
+      // as tRPC answers a mutation called any other way (the chart's `helm test` checks the route so)
+      if (req.method !== 'POST') throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `create: send the photo with POST as multipart/form-data (got ${req.method}).` });
       request = await readRequestContext(req, verifier, logger);
       const ctx = { ...createContextInner(deps, request), viewer: requireViewer(request.viewer) };
       if (!/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
         throw new GlimpseError('INVALID_FORM', 'file: send multipart/form-data with the image in a field named "file".', 'file');
       }
-      await admitUpload(ctx);
+      // A body this long holds a file of at least this much, whatever its fields.
+      await admitUpload(ctx, Math.max(0, Number(req.headers['content-length'] ?? 0) - FORM_OVERHEAD_BYTES));
       const form = await readUploadForm(req, deps.limits.maxBytes);
       sendJson(res, 200, { result: { data: await createUpload(ctx, form) } });
     } catch (error) {
