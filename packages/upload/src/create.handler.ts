@@ -6,7 +6,7 @@ import { createFieldsSchema } from './create.schema';
 import { assertFitsQuota } from './quota';
 import type { UploadContext } from './trpc';
 
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** Before anything else (no rate-limit budget spent): this deployment takes uploads from confirmed addresses only. */
 async function assertEmailVerified(ctx: UploadContext, userId: string) {

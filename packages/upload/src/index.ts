@@ -1,12 +1,12 @@
 import type { TokenVerifier } from '@glimpse/access-tokens';
-import { createServiceRoutes, sendApiError, type Route } from '@glimpse/http-service';
+import { createServiceRoutes, type Route } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { uploadRouter, type UploadRouter } from './router';
 import { createContextInner, type UploadDeps } from './trpc';
 import { createExportDownload, EXPORT_DOWNLOAD_PATH } from './library/download-export';
 import { createImportReceiver } from './library/receive-import';
-import { createUploadReceiver, FORM_OVERHEAD_BYTES } from './receive-upload';
+import { createUploadReceiver } from './receive-upload';
 import type { createUpload } from './create.handler';
 
 export { uploadRouter, type UploadRouter } from './router';
@@ -21,7 +21,6 @@ export type UploadInputs = inferRouterInputs<UploadRouter>;
 export type UploadOutputs = inferRouterOutputs<UploadRouter>;
 /** What `POST /api/upload/create` answers in `result.data`. */
 export type CreatedUpload = Awaited<ReturnType<typeof createUpload>>;
-export { readUploadForm } from './receive-upload';
 
 export const UPLOAD_PREFIX = '/api/upload';
 
@@ -33,7 +32,6 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
     verifier,
     logger,
   }) as [Route];
-  const limitMb = (deps.limits.maxBytes / 1024 / 1024).toFixed(1);
   const receiveImport = createImportReceiver(deps, verifier, logger);
   const downloadExport = createExportDownload(deps, logger);
   const receiveUpload = createUploadReceiver(deps, verifier, logger);
@@ -45,15 +43,7 @@ export function createUploadRoutes(deps: UploadDeps, verifier: TokenVerifier, lo
         // Streamed, not parsed by tRPC: an import's zip may be gigabytes.
         if (path === `${UPLOAD_PREFIX}/imports.create`) return receiveImport(req, res);
         if (path?.startsWith(EXPORT_DOWNLOAD_PATH)) return downloadExport(req, res);
-        if (path === `${UPLOAD_PREFIX}/create`) {
-          // Refuse an oversized upload from its declared length, before reading a byte of it.
-          const declared = Number(req.headers['content-length'] ?? 0);
-          if (declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
-            const megabytes = (declared / 1024 / 1024).toFixed(1);
-            return sendApiError(res, 'PAYLOAD_TOO_LARGE', 413, `file: the upload is ${megabytes} MB, over the ${limitMb} MB limit`, { field: 'file' });
-          }
-          return receiveUpload(req, res);
-        }
+        if (path === `${UPLOAD_PREFIX}/create`) return receiveUpload(req, res);
         return handler(req, res);
       },
     },

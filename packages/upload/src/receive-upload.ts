@@ -3,16 +3,15 @@ import busboy from 'busboy';
 import { TRPCError } from '@trpc/server';
 import type { TokenVerifier } from '@glimpse/access-tokens';
 import { GlimpseError } from '@glimpse/errors';
-import { readRequestContext, requireViewer, sendJson, sendProcedureError, type RequestContext } from '@glimpse/http-service';
+import { readRequestContext, requireViewer, sendApiError, sendJson, sendProcedureError, type RequestContext } from '@glimpse/http-service';
 import type { Logger } from '@glimpse/logging';
-import { admitUpload, createUpload, type UploadForm } from './create.handler';
+import { admitUpload, createUpload, megabytes, type UploadForm } from './create.handler';
 import { createContextInner, type UploadDeps } from './trpc';
 
 /** Room for the multipart envelope and text fields around the file. */
-export const FORM_OVERHEAD_BYTES = 1024 * 1024;
+const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /** Text fields beyond this are refused, not cut: a description is at most 5,000 characters. */
 const FIELD_BYTES = 64 * 1024;
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * `POST /api/upload/create`, multipart: `file`, optional `title`, `description`,
@@ -28,6 +27,11 @@ const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  */
 export function createUploadReceiver(deps: UploadDeps, verifier: TokenVerifier, logger: Logger) {
   return async (req: IncomingMessage, res: ServerResponse) => {
+    // Refuse an oversized upload from its declared length, before reading a byte of it.
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > deps.limits.maxBytes + FORM_OVERHEAD_BYTES) {
+      return sendApiError(res, 'PAYLOAD_TOO_LARGE', 413, `file: the upload is ${megabytes(declared)}, over the ${megabytes(deps.limits.maxBytes)} limit`, { field: 'file' });
+    }
     let request: RequestContext | undefined;
     try {
       // as tRPC answers a mutation called any other way (the chart's `helm test` checks the route so)
@@ -38,7 +42,7 @@ export function createUploadReceiver(deps: UploadDeps, verifier: TokenVerifier, 
         throw new GlimpseError('INVALID_FORM', 'file: send multipart/form-data with the image in a field named "file".', 'file');
       }
       // A body this long holds a file of at least this much, whatever its fields.
-      await admitUpload(ctx, Math.max(0, Number(req.headers['content-length'] ?? 0) - FORM_OVERHEAD_BYTES));
+      await admitUpload(ctx, Math.max(0, declared - FORM_OVERHEAD_BYTES));
       const form = await readUploadForm(req, deps.limits.maxBytes);
       sendJson(res, 200, { result: { data: await createUpload(ctx, form) } });
     } catch (error) {
